@@ -1,0 +1,144 @@
+// swift-tools-version:6.2
+// Squawk: Infinite Flight Live API → flight-status webhooks.
+//
+// Module boundaries follow ../shared/DESIGN.md; dependency arrows point down only:
+//   squawk → SquawkApp → SquawkServer → (SquawkStore, SquawkLiveAPI, SquawkFLS, SquawkSimulator)
+//   SquawkSQLite → SquawkStore → SquawkCore
+//   SquawkLiveAPI / SquawkFLS → SquawkHTTP → CCurl ;  SquawkLiveAPI / SquawkFLS → SquawkCore
+// SquawkCore depends on nothing that does IO.
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "squawk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "squawk", targets: ["squawk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: - Upstream half
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "SquawkHTTP",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/airports.tsv")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkLiveAPI",
+            dependencies: ["SquawkHTTP", "SquawkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkFLS",
+            dependencies: ["SquawkHTTP", "SquawkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkSimulator",
+            dependencies: [
+                "SquawkCore", "SquawkLiveAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - Storage
+        .target(
+            name: "SquawkStore",
+            dependencies: ["SquawkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkSQLite",
+            dependencies: [
+                "SquawkStore", "SquawkCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - Service
+        .target(
+            name: "SquawkServer",
+            dependencies: [
+                "SquawkCore", "SquawkStore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SquawkApp",
+            dependencies: [
+                "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS", "SquawkSimulator",
+                "SquawkStore", "SquawkSQLite", "SquawkServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "squawk",
+            dependencies: [
+                "SquawkApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - Tests
+        .target(
+            name: "SquawkTesting",
+            dependencies: [
+                "SquawkCore", "SquawkHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SquawkHTTPTests",
+            dependencies: ["SquawkHTTP", "SquawkTesting",
+                           .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SquawkLiveAPITests",
+            dependencies: ["SquawkLiveAPI", "SquawkTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SquawkCoreTests",
+            dependencies: ["SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

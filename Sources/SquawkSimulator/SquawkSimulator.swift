@@ -1,0 +1,3 @@
+/// A deterministic synthetic world served with the Live API's paths and shapes.
+/// Filled by the simulator issue.
+public enum SquawkSimulator {}
