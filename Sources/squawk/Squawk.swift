@@ -1,11 +1,13 @@
 import ArgumentParser
 import SquawkApp
 
+/// The `squawk` command. Subcommands only parse arguments and call into SquawkApp; no logic here.
 @main
 struct Squawk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "squawk",
         abstract: "Infinite Flight Live API → flight-status webhooks.",
-        version: SquawkApp.version
+        version: SquawkApp.version,
+        subcommands: [SimulateCommand.self, RecordCommand.self, BenchCommand.self]
     )
 }
