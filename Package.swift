@@ -140,5 +140,10 @@ let package = Package(
             dependencies: ["SquawkCore", "SquawkTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SquawkSubscriptionsTests",
+            dependencies: ["SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
