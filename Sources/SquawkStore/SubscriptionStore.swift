@@ -1,0 +1,92 @@
+import Foundation
+import SquawkCore
+
+/// A signing secret of a subscription (`whsec_…`). During a rotation the previous secret stays
+/// valid until `expiresAt`, and deliveries carry a signature for each live secret.
+public struct SigningSecret: Sendable, Hashable, Codable {
+    public var secret: String
+    public var createdAt: Date
+    /// `nil` for the current secret; the end of the overlap window for a rotated-out one.
+    public var expiresAt: Date?
+
+    public init(secret: String, createdAt: Date, expiresAt: Date? = nil) {
+        self.secret = secret
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Filters and cursor for listing subscriptions. Order: creation, oldest first (by id, which is
+/// time-ordered), so a cursor is the last id seen.
+public struct SubscriptionQuery: Sendable, Hashable {
+    public var ownerKeyId: String
+    public var targetKind: TargetKind?
+    public var targetId: String?
+    public var status: SubscriptionStatus?
+    public var format: PayloadFormat?
+    /// Return rows with id greater than this.
+    public var after: String?
+    public var limit: Int
+
+    public init(ownerKeyId: String, targetKind: TargetKind? = nil, targetId: String? = nil, status: SubscriptionStatus? = nil,
+                format: PayloadFormat? = nil, after: String? = nil, limit: Int = 50) {
+        self.ownerKeyId = ownerKeyId
+        self.targetKind = targetKind
+        self.targetId = targetId
+        self.status = status
+        self.format = format
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// One page of a listing; `nextCursor` is nil on the last page.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// What the API remembers of an idempotent create: a fingerprint of the request and the id it
+/// created, so a retry returns the same subscription and a different body under the same key
+/// is a conflict.
+public struct IdempotencyRecord: Sendable, Hashable {
+    public var key: String
+    public var requestHash: String
+    public var subscriptionId: String
+    public init(key: String, requestHash: String, subscriptionId: String) {
+        self.key = key
+        self.requestHash = requestHash
+        self.subscriptionId = subscriptionId
+    }
+}
+
+/// Subscriptions and their secrets. Every method that takes an owner acts only on that owner's
+/// rows: another owner's id is ``StoreError/Code/notFound``.
+public protocol SubscriptionStore: Sendable {
+    /// Inserts `subscription` with its first secret, atomically with the idempotency record if
+    /// one is given. If the owner already used `idempotency.key`: same `requestHash` → returns
+    /// the existing subscription and `false`; different hash → throws `.conflict`.
+    func create(_ subscription: Subscription, secret: SigningSecret, idempotency: IdempotencyRecord?) async throws -> (Subscription, created: Bool)
+    func get(id: String, owner: String) async throws -> Subscription?
+    func list(_ query: SubscriptionQuery) async throws -> Page<Subscription>
+    /// Replaces the mutable fields (events, endpoint, format, description, metadata, server,
+    /// expiresAt, status, disabledReason, updatedAt) of an existing subscription.
+    func update(_ subscription: Subscription) async throws
+    /// Deletes; returns false when there was nothing (for this owner) to delete.
+    func delete(id: String, owner: String) async throws -> Bool
+    /// Makes `newSecret` current; the previous current secret expires at `previousExpiresAt`.
+    /// Secrets already expired at `newSecret.createdAt` are dropped.
+    func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws
+    /// The secrets still valid at `now`, current first.
+    func secrets(subscriptionId: String, now: Date) async throws -> [SigningSecret]
+    /// Sets status (and reason) for a subscription regardless of owner (delivery layer, expiry).
+    func setStatus(id: String, status: SubscriptionStatus, reason: String?, at: Date) async throws
+    /// Every active subscription, for building the matcher (streamed in batches by backends that can).
+    func allActive() async throws -> [Subscription]
+    /// Number of subscriptions (all owners), for metrics.
+    func count() async throws -> Int
+}
