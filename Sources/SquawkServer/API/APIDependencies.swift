@@ -1,0 +1,53 @@
+import Foundation
+import SquawkCore
+import SquawkStore
+
+/// Everything the API routes need, named by protocol (the server never imports a concrete store).
+public struct APIDependencies: Sendable {
+    public var subscriptions: any SubscriptionStore
+    public var keys: any APIKeyStore
+    public var rules: SubscriptionRules
+    /// SHA-256 hex of the admin key, if configured.
+    public var adminKeyHash: String?
+    /// The clock (DESIGN.md rule 3).
+    public var now: @Sendable () -> Date
+    /// Makes a time-ordered id with the given prefix.
+    public var makeID: @Sendable (_ prefix: String, _ at: Date) -> String
+    /// Makes a new `whsec_` signing secret.
+    public var makeSecret: @Sendable () -> String
+    /// Told after every change, so the matcher follows the store.
+    public var onChange: @Sendable (SubscriptionChange) async -> Void
+    /// Overlap window of a secret rotation when the request names none (Hookdeck's 24 h).
+    public var defaultRotationOverlap: Duration
+
+    public init(
+        subscriptions: any SubscriptionStore, keys: any APIKeyStore, rules: SubscriptionRules, adminKeyHash: String?,
+        now: @escaping @Sendable () -> Date = { Date() },
+        makeID: @escaping @Sendable (String, Date) -> String = { prefix, at in
+            var rng = SystemRandomNumberGenerator()
+            return Identifiers.make(prefix: prefix, at: at, using: &rng)
+        },
+        makeSecret: @escaping @Sendable () -> String = {
+            var rng = SystemRandomNumberGenerator()
+            return Identifiers.webhookSecret(using: &rng)
+        },
+        onChange: @escaping @Sendable (SubscriptionChange) async -> Void = { _ in },
+        defaultRotationOverlap: Duration = .seconds(24 * 3600)
+    ) {
+        self.subscriptions = subscriptions
+        self.keys = keys
+        self.rules = rules
+        self.adminKeyHash = adminKeyHash
+        self.now = now
+        self.makeID = makeID
+        self.makeSecret = makeSecret
+        self.onChange = onChange
+        self.defaultRotationOverlap = defaultRotationOverlap
+    }
+}
+
+/// A change to the set of subscriptions.
+public enum SubscriptionChange: Sendable {
+    case upserted(Subscription)
+    case deleted(id: String)
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// Builds the router of Squawk's HTTP API: `/v1` (authenticated), `/openapi.json`, health.
+public enum APIRouter {
+    /// The router and the table of the routes it serves (for the OpenAPI completeness test).
+    public static func make(_ deps: APIDependencies) -> (router: Router<APIContext>, routes: [RouteTable.Route]) {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ProblemMiddleware())
+        let open = RouteTable(group: router.group(), prefix: "")
+        open.on(.get, "openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        open.on(.get, "healthz") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        let v1 = RouteTable(group: router.group("v1").add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "v1")
+        SubscriptionRoutes(deps: deps).register(on: v1)
+        return (router, open.routes + v1.routes)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import SquawkCore
+import SquawkStore
+
+/// Authenticates `Authorization: Bearer <key>` against the admin key (configuration) and the
+/// key store (SHA-256 of the key). Sets ``APIContext/owner``; answers 401 otherwise.
+/// Keys are compared by hash, never logged.
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = APIContext
+    let keys: any APIKeyStore
+    /// SHA-256 hex of the admin key, if one is configured.
+    let adminKeyHash: String?
+
+    public init(keys: any APIKeyStore, adminKeyHash: String?) {
+        self.keys = keys
+        self.adminKeyHash = adminKeyHash
+    }
+
+    /// The owner id of the admin key.
+    public static let adminOwner = "admin"
+
+    public func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw APIError(.unauthorized, "unauthorized", "send an API key as Authorization: Bearer <key>")
+        }
+        let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let hash = KeyHash.sha256Hex(key)
+        var context = context
+        if let admin = adminKeyHash, Self.constantTimeEqual(hash, admin) {
+            context.owner = Self.adminOwner
+        } else if let record = try await keys.key(hash: hash) {
+            context.owner = record.id
+        } else {
+            throw APIError(.unauthorized, "unauthorized", "the API key is not valid or was revoked")
+        }
+        return try await next(request, context)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SquawkCore
+import SquawkStore
+
+/// `/v1/subscriptions…`: decode, validate in the core, call the store, answer a DTO
+/// (DESIGN.md rule 9). Errors are thrown and become problem responses in ``ProblemMiddleware``.
+struct SubscriptionRoutes: Sendable {
+    let deps: APIDependencies
+
+    static let maxPageSize = 200
+
+    func register(on routes: RouteTable) {
+        routes.on(.post, "subscriptions", create)
+        routes.on(.get, "subscriptions", list)
+        routes.on(.get, "subscriptions/:id", get)
+        routes.on(.patch, "subscriptions/:id", update)
+        routes.on(.delete, "subscriptions/:id", delete)
+        routes.on(.post, "subscriptions/:id/rotate-secret", rotateSecret)
+        routes.on(.post, "subscriptions/:id/enable", enable)
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let json = try await request.jsonBody(context: context)
+        let parsed = try SubscriptionRequest.parse(json)
+        let now = deps.now()
+        let dryRun = try request.boolQuery("dryRun") ?? false
+        let subscription = try deps.rules.newSubscription(parsed, id: deps.makeID("sub", now), owner: owner, now: now)
+        if dryRun {
+            return try .json(.ok, DryRunDTO(valid: true, subscription: SubscriptionDTO(subscription), watches: Self.describe(subscription, airports: deps.rules.airports)))
+        }
+        var idempotency: IdempotencyRecord?
+        if let key = request.headers[.idempotencyKey] {
+            guard !key.isEmpty, key.count <= 255 else {
+                throw APIError(.badRequest, "idempotency_key_invalid", "Idempotency-Key must be 1–255 characters")
+            }
+            idempotency = IdempotencyRecord(key: key, requestHash: KeyHash.sha256Hex(json.canonicalJSON), subscriptionId: subscription.id)
+        }
+        let secret = SigningSecret(secret: deps.makeSecret(), createdAt: now)
+        do {
+            let (stored, created) = try await deps.subscriptions.create(subscription, secret: secret, idempotency: idempotency)
+            if created { await deps.onChange(.upserted(stored)) }
+            // A replay returns the original subscription; the secret was shown once and is not repeated.
+            var response = try Response.json(created ? .created : .ok, SubscriptionDTO(stored, secret: created ? secret.secret : nil))
+            response.headers[.location] = "/v1/subscriptions/\(stored.id)"
+            if !created { response.headers[.idempotentReplayed] = "true" }
+            return response
+        } catch let e as StoreError where e.code == .conflict {
+            throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was already used with a different request body")
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let q = request.uri.queryParameters
+        var query = SubscriptionQuery(ownerKeyId: owner)
+        if let limit = q["limit"] {
+            guard let n = Int(limit), (1...Self.maxPageSize).contains(n) else {
+                throw APIError(.badRequest, "invalid_query", "limit must be an integer from 1 to \(Self.maxPageSize)", field: "limit")
+            }
+            query.limit = n
+        }
+        if let cursor = q["cursor"] { query.after = String(cursor) }
+        if let kind = q["kind"] {
+            guard let k = TargetKind(rawValue: String(kind)) else { throw APIError(.badRequest, "invalid_query", "kind must be one of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "kind") }
+            query.targetKind = k
+        }
+        if let id = q["targetId"] { query.targetId = String(id) }
+        if let status = q["status"] {
+            guard let s = SubscriptionStatus(rawValue: String(status)) else { throw APIError(.badRequest, "invalid_query", "status must be active or disabled", field: "status") }
+            query.status = s
+        }
+        if let format = q["format"] {
+            guard let f = PayloadFormat(rawValue: String(format)) else { throw APIError(.badRequest, "invalid_query", "format must be one of \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", "))", field: "format") }
+            query.format = f
+        }
+        let page = try await deps.subscriptions.list(query)
+        return try .json(.ok, SubscriptionListDTO(data: page.items.map { SubscriptionDTO($0) }, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func get(_ request: Request, context: APIContext) async throws -> Response {
+        let s = try await load(context)
+        return try .json(.ok, SubscriptionDTO(s))
+    }
+
+    @Sendable func update(_ request: Request, context: APIContext) async throws -> Response {
+        let existing = try await load(context)
+        let parsed = try SubscriptionRequest.parse(try await request.jsonBody(context: context))
+        let updated = try deps.rules.updated(existing, with: parsed, now: deps.now())
+        try await deps.subscriptions.update(updated)
+        await deps.onChange(.upserted(updated))
+        return try .json(.ok, SubscriptionDTO(updated))
+    }
+
+    @Sendable func delete(_ request: Request, context: APIContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let id = try context.parameters.require("id")
+        guard try await deps.subscriptions.delete(id: id, owner: owner) else { throw APIError.notFound("subscription \(id)") }
+        await deps.onChange(.deleted(id: id))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func rotateSecret(_ request: Request, context: APIContext) async throws -> Response {
+        let s = try await load(context)
+        var overlap = deps.defaultRotationOverlap
+        let body = try await request.jsonBody(context: context, optional: true)
+        if case .object(let o) = body {
+            if let extra = o.keys.first(where: { $0 != "overlapSeconds" }) {
+                throw APIError(.unprocessableContent, "unknown_field", "unknown field \"\(extra)\"; allowed: overlapSeconds", field: extra)
+            }
+            if let v = o["overlapSeconds"] {
+                guard let n = v.doubleValue, n >= 0, n <= 7 * 86400, n.rounded() == n else {
+                    throw APIError(.unprocessableContent, "overlap_invalid", "overlapSeconds must be a whole number from 0 to 604800", field: "overlapSeconds")
+                }
+                overlap = .seconds(Int(n))
+            }
+        } else if case .null = body {} else {
+            throw APIError(.unprocessableContent, "body_invalid", "the body must be a JSON object or empty")
+        }
+        let now = deps.now()
+        let secret = SigningSecret(secret: deps.makeSecret(), createdAt: now)
+        let previousExpires = now.addingTimeInterval(Double(overlap.components.seconds))
+        try await deps.subscriptions.rotateSecret(id: s.id, owner: s.ownerKeyId, newSecret: secret, previousExpiresAt: previousExpires)
+        return try .json(.ok, SecretDTO(secret: secret.secret, previousSecretExpiresAt: previousExpires))
+    }
+
+    @Sendable func enable(_ request: Request, context: APIContext) async throws -> Response {
+        var s = try await load(context)
+        let now = deps.now()
+        try await deps.subscriptions.setStatus(id: s.id, status: .active, reason: nil, at: now)
+        s.status = .active
+        s.disabledReason = nil
+        s.updatedAt = now
+        await deps.onChange(.upserted(s))
+        return try .json(.ok, SubscriptionDTO(s))
+    }
+
+    // MARK: - Helpers
+
+    private func load(_ context: APIContext) async throws -> Subscription {
+        let owner = try context.requireOwner()
+        let id = try context.parameters.require("id")
+        guard let s = try await deps.subscriptions.get(id: id, owner: owner) else { throw APIError.notFound("subscription \(id)") }
+        return s
+    }
+
+    /// "takeoffs and landings of callsigns starting with DAL on Expert Server", for dry runs.
+    static func describe(_ s: Subscription, airports: AirportIndex) -> String {
+        let events = s.events == s.target.kind.defaultEvents ? "all \(s.target.kind.rawValue) events" : s.events.map(\.rawValue).sorted().joined(separator: ", ")
+        let what: String
+        switch s.target.kind {
+        case .flight: what = "flight \(s.target.id)"
+        case .callsign:
+            let id = s.target.id
+            what = id.hasSuffix("*") ? "callsigns starting with \(id.dropLast())" : id.hasPrefix("*") ? "callsigns ending with \(id.dropFirst())" : "callsign \(id)"
+        case .user: what = "pilot \(s.target.id)"
+        case .airport: what = "\(airports[s.target.id]?.name ?? s.target.id) (\(s.target.id))"
+        case .server: what = "every flight on \(s.target.id)"
+        case .flsFlight: what = "FLS flight \(s.target.id)"
+        case .flsClub: what = "every flight of FLS instance \(s.target.id)"
+        }
+        let server = s.server.map { " on \($0)" } ?? " on every server"
+        return "\(events) for \(what)\(server), delivered as \(s.format.rawValue) to \(s.notifyEndpoint)"
+    }
+}
+
+// MARK: - Request and response helpers
+
+extension APIContext {
+    func requireOwner() throws -> String {
+        guard let owner else { throw APIError(.unauthorized, "unauthorized", "send an API key as Authorization: Bearer <key>") }
+        return owner
+    }
+}
+
+extension Request {
+    /// The body as JSON; malformed JSON is a 400 `json_invalid`, an empty body a 400 `body_required`
+    /// (or `.null` when `optional`).
+    func jsonBody(context: some RequestContext, optional: Bool = false) async throws -> JSONValue {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 {
+            if optional { return .null }
+            throw APIError(.badRequest, "body_required", "a JSON body is required")
+        }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch {
+            throw APIError(.badRequest, "json_invalid", "the body is not valid JSON")
+        }
+    }
+
+    func boolQuery(_ name: String) throws -> Bool? {
+        guard let v = uri.queryParameters[Substring(name)] else { return nil }
+        switch v.lowercased() {
+        case "true", "1", "": return true
+        case "false", "0": return false
+        default: throw APIError(.badRequest, "invalid_query", "\(name) must be true or false", field: name)
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response with the API's encoder.
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let data = try JSONEncoder.api.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}
+
+extension JSONValue {
+    /// Canonical JSON (sorted keys), so semantically equal bodies hash alike.
+    var canonicalJSON: String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+}
