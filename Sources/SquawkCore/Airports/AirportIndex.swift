@@ -6,6 +6,7 @@ public struct AirportIndex: Sendable {
     public let airports: [Airport]
     private let byICAO: [String: Int]
     private let grid: [Int: [Int]]
+    private let byIATA: [String: Int]
 
     public init(_ airports: [Airport]) {
         self.airports = airports
@@ -17,11 +18,22 @@ public struct AirportIndex: Sendable {
         }
         self.byICAO = byICAO
         self.grid = grid
+        var byIATA: [String: Int] = [:]
+        for (i, a) in airports.enumerated() {
+            // Several small fields may share an IATA code in the data; the first (by ICAO) wins.
+            if let code = a.iata, byIATA[code] == nil { byIATA[code] = i }
+        }
+        self.byIATA = byIATA
     }
 
     /// The airport with this ICAO code (case-insensitive).
     public subscript(icao: String) -> Airport? {
         byICAO[icao.uppercased()].map { airports[$0] }
+    }
+
+    /// The airport with this IATA code (case-insensitive).
+    public func airport(iata: String) -> Airport? {
+        byIATA[iata.uppercased()].map { airports[$0] }
     }
 
     /// The nearest airport within `radiusNM` (at most ~60 nm) of a position, with its distance.

@@ -1,9 +1,11 @@
 import Hummingbird
+import SquawkCore
 
 /// Builds the router of Squawk's HTTP API: `/v1` (authenticated), `/openapi.json`, health.
 public enum APIRouter {
     /// The router and the table of the routes it serves (for the OpenAPI completeness test).
-    public static func make(_ deps: APIDependencies) -> (router: Router<APIContext>, routes: [RouteTable.Route]) {
+    public static func make(_ deps: APIDependencies, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
+                            airlines: AirlineDirectory = .standard) -> (router: Router<APIContext>, routes: [RouteTable.Route]) {
         let router = Router(context: APIContext.self)
         router.add(middleware: ProblemMiddleware())
         let open = RouteTable(group: router.group(), prefix: "")
@@ -19,6 +21,8 @@ public enum APIRouter {
         }
         let v1 = RouteTable(group: router.group("v1").add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "v1")
         SubscriptionRoutes(deps: deps).register(on: v1)
-        return (router, open.routes + v1.routes)
+        let flifo = RouteTable(group: router.group().add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "")
+        FlifoRoutes(deps: deps, directory: flights, airlines: airlines).register(on: flifo)
+        return (router, open.routes + v1.routes + flifo.routes)
     }
 }

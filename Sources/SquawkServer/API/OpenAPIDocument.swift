@@ -423,6 +423,134 @@ public enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/flifo/v3/flight/{airport}/{airline}/{flightNumber}/{adi}": {
+      "get": {
+        "operationId": "flifoFlightRecord",
+        "summary": "FLIFO v3 FlightRecord (SITA-compatible)",
+        "description": "Answers from the latest Live API snapshot. Airline + flight number map to Infinite Flight callsigns (DL 40 \u2192 DAL40, DL40, Delta 40 [Heavy]). With subscribeForUpdates=true, creates a flifo-format subscription to the flight. Errors use FLIFO's payload: 2027 URL too long, 9999 endpoint required, 2020 airport not found, 2019 airline not found, 1003 no service, 1001 no data.",
+        "parameters": [
+          {
+            "name": "airport",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "IATA (or ICAO) airport code"
+          },
+          {
+            "name": "airline",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "IATA (or ICAO) airline code"
+          },
+          {
+            "name": "flightNumber",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "adi",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A (arrival) or D (departure), any case"
+          },
+          {
+            "name": "subscribeForUpdates",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          },
+          {
+            "name": "notifyEndpoint",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "operationDate",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "YYYY-MM-DD"
+          },
+          {
+            "name": "callback",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "JSONP callback: a JavaScript identifier"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The flight record",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FlifoResponse"
+                }
+              },
+              "application/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "FLIFO error payload",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FlifoError"
+                }
+              },
+              "application/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "FLIFO error payload",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FlifoError"
+                }
+              },
+              "application/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -781,6 +909,145 @@ public enum OpenAPIDocument {
           "previousSecretExpiresAt": {
             "type": "string",
             "format": "date-time"
+          }
+        }
+      },
+      "FlifoError": {
+        "type": "object",
+        "required": [
+          "errors",
+          "success"
+        ],
+        "properties": {
+          "success": {
+            "const": false
+          },
+          "errors": {
+            "type": "object",
+            "required": [
+              "error"
+            ],
+            "properties": {
+              "error": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "description",
+                    "code"
+                  ],
+                  "properties": {
+                    "description": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "type": [
+                        "string",
+                        "integer"
+                      ]
+                    }
+                  },
+                  "additionalProperties": true
+                }
+              }
+            }
+          }
+        }
+      },
+      "FlifoResponse": {
+        "type": "object",
+        "required": [
+          "airportCode",
+          "airlineCode",
+          "flightNumber",
+          "flightDate",
+          "adi",
+          "subscribedForUpdates",
+          "flightRecord",
+          "success"
+        ],
+        "properties": {
+          "airportCode": {
+            "type": "string"
+          },
+          "airlineCode": {
+            "type": "string"
+          },
+          "flightNumber": {
+            "type": "string"
+          },
+          "flightDate": {
+            "type": "string"
+          },
+          "adi": {
+            "type": "string"
+          },
+          "subscribedForUpdates": {
+            "type": "boolean"
+          },
+          "success": {
+            "type": "boolean"
+          },
+          "flightRecord": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "operatingCarrier",
+                "status",
+                "statusText",
+                "callsign"
+              ],
+              "properties": {
+                "operatingCarrier": {
+                  "type": "object",
+                  "properties": {
+                    "airlineCode": {
+                      "type": "string"
+                    },
+                    "flightNumber": {
+                      "type": "string"
+                    },
+                    "airline": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "airportCode": {
+                  "type": "string"
+                },
+                "city": {
+                  "type": "string"
+                },
+                "status": {
+                  "type": "string",
+                  "enum": [
+                    "SC",
+                    "TX",
+                    "DP",
+                    "LD"
+                  ]
+                },
+                "statusText": {
+                  "type": "string"
+                },
+                "callsign": {
+                  "type": "string"
+                },
+                "latitude": {
+                  "type": "number"
+                },
+                "longitude": {
+                  "type": "number"
+                },
+                "altitude": {
+                  "type": "number"
+                },
+                "groundSpeed": {
+                  "type": "number"
+                }
+              }
+            }
           }
         }
       }
