@@ -148,5 +148,10 @@ let package = Package(
             dependencies: ["SquawkCore", "SquawkTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SquawkDeliveryTests",
+            dependencies: ["SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+
+/// Standard Webhooks 1.0 signatures: `webhook-signature: v1,<base64 HMAC-SHA256>` over
+/// `"{webhook-id}.{webhook-timestamp}.{body}"`, keyed by the base64 part of a `whsec_…` secret.
+/// Several secrets (during a rotation) give several space-separated signatures.
+public enum WebhookSigner {
+    /// The headers of a signed delivery.
+    public struct Headers: Sendable, Hashable {
+        public var id: String
+        public var timestamp: Int
+        public var signature: String
+
+        public var list: [(name: String, value: String)] {
+            [("webhook-id", id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature)]
+        }
+    }
+
+    public struct SecretError: Error, Sendable, Hashable {}
+
+    /// The key bytes of a `whsec_<base64>` secret (a secret without the prefix is taken as base64 too).
+    public static func key(_ secret: String) throws(SecretError) -> [UInt8] {
+        let b64 = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+        guard let data = Data(base64Encoded: b64), !data.isEmpty else { throw SecretError() }
+        return Array(data)
+    }
+
+    /// `v1,<base64>` for one secret.
+    public static func signature(id: String, timestamp: Int, body: [UInt8], key: [UInt8]) -> String {
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        mac.update(data: Array("\(id).\(timestamp).".utf8))
+        mac.update(data: body)
+        return "v1," + Data(mac.finalize()).base64EncodedString()
+    }
+
+    /// Signs `body` with every secret (current first); unparseable secrets are skipped.
+    public static func sign(id: String, timestamp: Int, body: [UInt8], secrets: [String]) -> Headers {
+        let sigs = secrets.compactMap { s -> String? in
+            guard let k = try? key(s) else { return nil }
+            return signature(id: id, timestamp: timestamp, body: body, key: k)
+        }
+        return Headers(id: id, timestamp: timestamp, signature: sigs.joined(separator: " "))
+    }
+
+    /// Verifies a delivery as a receiver would: some `v1` signature matches some secret, and the
+    /// timestamp is within `tolerance` seconds of `now`.
+    public static func verify(id: String, timestamp: Int, signatureHeader: String, body: [UInt8], secrets: [String],
+                              now: Int, tolerance: Int = 300) -> Bool {
+        guard abs(now - timestamp) <= tolerance else { return false }
+        let given = signatureHeader.split(separator: " ").map(String.init)
+        for s in secrets {
+            guard let k = try? key(s) else { continue }
+            let expected = signature(id: id, timestamp: timestamp, body: body, key: k)
+            if given.contains(where: { constantTimeEqual($0, expected) }) { return true }
+        }
+        return false
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var d: UInt8 = 0
+        for i in x.indices { d |= x[i] ^ y[i] }
+        return d == 0
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import SquawkCore
+
+@Suite("Standard Webhooks signatures")
+struct WebhookSignerTests {
+    /// The example of the Standard Webhooks specification.
+    @Test("matches the specification's example")
+    func specVector() throws {
+        let h = WebhookSigner.sign(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330,
+                                   body: Array(#"{"test": 2432232314}"#.utf8),
+                                   secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+        #expect(h.signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+    }
+
+    @Test("during a rotation both secrets sign, and either verifies")
+    func rotation() {
+        let body = Array(#"{"type":"flight.takeoff"}"#.utf8)
+        let old = "whsec_" + Data(repeating: 1, count: 32).base64EncodedString()
+        let new = "whsec_" + Data(repeating: 2, count: 32).base64EncodedString()
+        let h = WebhookSigner.sign(id: "evt_1", timestamp: 1000, body: body, secrets: [new, old])
+        #expect(h.signature.split(separator: " ").count == 2)
+        #expect(WebhookSigner.verify(id: "evt_1", timestamp: 1000, signatureHeader: h.signature, body: body, secrets: [old], now: 1000))
+        #expect(WebhookSigner.verify(id: "evt_1", timestamp: 1000, signatureHeader: h.signature, body: body, secrets: [new], now: 1000))
+    }
+
+    @Test("a changed body, id, timestamp or secret does not verify")
+    func tamper() {
+        let body = Array("hello".utf8)
+        let s = "whsec_" + Data(repeating: 7, count: 24).base64EncodedString()
+        let other = "whsec_" + Data(repeating: 8, count: 24).base64EncodedString()
+        let sig = WebhookSigner.sign(id: "a", timestamp: 10, body: body, secrets: [s]).signature
+        #expect(!WebhookSigner.verify(id: "a", timestamp: 10, signatureHeader: sig, body: Array("hellO".utf8), secrets: [s], now: 10))
+        #expect(!WebhookSigner.verify(id: "b", timestamp: 10, signatureHeader: sig, body: body, secrets: [s], now: 10))
+        #expect(!WebhookSigner.verify(id: "a", timestamp: 11, signatureHeader: sig, body: body, secrets: [s], now: 11))
+        #expect(!WebhookSigner.verify(id: "a", timestamp: 10, signatureHeader: sig, body: body, secrets: [other], now: 10))
+        // Too old.
+        #expect(!WebhookSigner.verify(id: "a", timestamp: 10, signatureHeader: sig, body: body, secrets: [s], now: 10 + 301))
+    }
+}
+
+/// A deterministic generator for jitter.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Retry policy and delivery decisions")
+struct RetryPolicyTests {
+    @Test("the standard schedule, without jitter, is Svix's")
+    func schedule() {
+        var rng = SeededGenerator(state: 1)
+        let p = RetryPolicy(schedule: RetryPolicy.standard.schedule, jitter: 0)
+        let delays = (1...8).map { p.delay(afterFailedAttempts: $0, retryAfter: nil, using: &rng) }
+        #expect(delays == [5, 300, 1800, 7200, 18000, 36000, 36000, nil])
+    }
+
+    @Test("jitter stays within its fraction")
+    func jitter() {
+        var rng = SeededGenerator(state: 42)
+        for _ in 0..<200 {
+            let d = RetryPolicy.standard.delay(afterFailedAttempts: 2, retryAfter: nil, using: &rng)!
+            #expect(d >= 240 && d <= 360)
+        }
+    }
+
+    @Test("Retry-After lengthens a delay, is clamped, and never shortens one")
+    func retryAfter() {
+        var rng = SeededGenerator(state: 3)
+        let p = RetryPolicy(schedule: [0, 5, 300], jitter: 0, maxRetryAfter: 600)
+        #expect(p.delay(afterFailedAttempts: 1, retryAfter: 30, using: &rng) == 30)
+        #expect(p.delay(afterFailedAttempts: 1, retryAfter: 99999, using: &rng) == 600)
+        #expect(p.delay(afterFailedAttempts: 2, retryAfter: 1, using: &rng) == 300)
+    }
+
+    @Test("Retry-After parses seconds and HTTP dates")
+    func parse() {
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(RetryPolicy.parseRetryAfter("120", now: now) == 120)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:30:00 GMT", now: now) == 120)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now: now) == 0)
+        #expect(RetryPolicy.parseRetryAfter("soon", now: now) == nil)
+    }
+
+    @Test("status handling")
+    func decisions() {
+        var rng = SeededGenerator(state: 9)
+        let p = RetryPolicy(schedule: [0, 5, 300], jitter: 0)
+        func d(_ r: AttemptResult, _ attempt: Int = 1, _ f: PayloadFormat = .json) -> DeliveryAction {
+            DeliveryDecision.decide(r, attempt: attempt, format: f, policy: p, using: &rng)
+        }
+        #expect(d(.response(status: 204, retryAfter: nil)) == .delivered)
+        #expect(d(.response(status: 410, retryAfter: nil)) == .disableSubscription(reason: "the endpoint answered 410 Gone"))
+        guard case .disableSubscription = d(.response(status: 404, retryAfter: nil), 1, .discord) else { Issue.record("discord 404"); return }
+        guard case .retry(5, false, _) = d(.response(status: 404, retryAfter: nil), 1, .json) else { Issue.record("404 json"); return }
+        guard case .retry(60, true, _) = d(.response(status: 429, retryAfter: 60)) else { Issue.record("429"); return }
+        guard case .retry(5, true, _) = d(.response(status: 503, retryAfter: nil)) else { Issue.record("503"); return }
+        guard case .retry(5, false, let why) = d(.response(status: 302, retryAfter: nil)) else { Issue.record("302"); return }
+        #expect(why.contains("redirect"))
+        guard case .retry(300, false, _) = d(.transportError(kind: "timeout", message: "15 s"), 2) else { Issue.record("timeout"); return }
+        guard case .fail = d(.response(status: 500, retryAfter: nil), 3) else { Issue.record("exhausted"); return }
+        guard case .fail = d(.peerRefused(message: "127.0.0.1")) else { Issue.record("peer"); return }
+    }
+}
