@@ -1,0 +1,142 @@
+import Foundation
+
+/// Renders an event into the body a subscription's receiver expects. Pure: the same event,
+/// subscription and sequence always give the same bytes (they are what gets signed).
+///
+/// - `json`: the Standard Webhooks envelope `{"type", "timestamp", "data"}`; `data` holds the
+///   event's subject fields, its details, `eventId`, `subscriptionId` and `sequence`.
+/// - `discord`: a message with one embed (title = the headline, fields for aircraft, altitude,
+///   speed, touchdown rate…), within Discord's limits (title 256, field value 1024, ≤ 25 fields,
+///   6000 characters across the embed), mentions disabled.
+/// - `slack`: `text` (the headline, the notification fallback) plus `blocks`.
+/// - `flifo`: a FLIFO `flightRecord` notification with `subscribedForUpdates: true`.
+public struct PayloadRenderer: Sendable {
+    public var airports: AirportIndex
+    public var airlines: AirlineDirectory
+
+    public init(airports: AirportIndex = .bundled, airlines: AirlineDirectory = .standard) {
+        self.airports = airports
+        self.airlines = airlines
+    }
+
+    public func render(_ e: FlightEvent, format: PayloadFormat, subscriptionId: String, sequence: Int64) -> [UInt8] {
+        let value: JSONValue
+        switch format {
+        case .json: value = json(e, subscriptionId: subscriptionId, sequence: sequence)
+        case .discord: value = discord(e, sequence: sequence)
+        case .slack: value = slack(e, sequence: sequence)
+        case .flifo: value = flifo(e, sequence: sequence)
+        }
+        return Self.encode(value)
+    }
+
+    // MARK: - Formats
+
+    func json(_ e: FlightEvent, subscriptionId: String, sequence: Int64) -> JSONValue {
+        var data = e.data
+        data["eventId"] = .string(e.id)
+        data["subscriptionId"] = .string(subscriptionId)
+        data["sequence"] = .number(Double(sequence))
+        if let s = e.server { data["server"] = .object(["id": .string(s.id), "name": .string(s.name)]) }
+        for (k, v) in [("flightId", e.flightId), ("userId", e.userId), ("username", e.username), ("callsign", e.callsign),
+                       ("virtualOrganization", e.virtualOrganization), ("airport", e.airport), ("frequencyId", e.frequencyId)] {
+            if let v { data[k] = .string(v) }
+        }
+        if let a = e.airport, data["airportName"] == nil, let name = airports[a]?.name { data["airportName"] = .string(name) }
+        return .object(["type": .string(e.type.rawValue), "timestamp": .string(Self.timestamp(e.at)), "data": .object(data)])
+    }
+
+    func discord(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+        let title = Self.clip(EventText.headline(e, airports: airports), 256)
+        var fields: [JSONValue] = []
+        func field(_ name: String, _ value: String?) {
+            guard let value, !value.isEmpty, fields.count < 25 else { return }
+            fields.append(.object(["name": .string(Self.clip(name, 256)), "value": .string(Self.clip(value, 1024)), "inline": true]))
+        }
+        let d = e.data
+        field("Callsign", e.callsign)
+        field("Pilot", e.username)
+        field("Aircraft", d["aircraftName"]?.stringValue ?? d["aircraft"]?.stringValue)
+        field("Altitude", d["altitude"]?.doubleValue.map { "\(Int($0.rounded())) ft" })
+        field("Ground speed", d["groundSpeed"]?.doubleValue.map { "\(Int($0.rounded())) kt" })
+        field("Touchdown", d["touchdownRate"]?.doubleValue.map { "\(Int($0.rounded())) fpm" })
+        field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces))
+        field("Server", e.server?.name)
+        var embed: [String: JSONValue] = [
+            "title": .string(title),
+            "color": .number(Double(Self.color(e.type))),
+            "timestamp": .string(Self.timestamp(e.at)),
+            "footer": .object(["text": .string("Squawk · \(e.type.rawValue) · #\(sequence)")]),
+        ]
+        if !fields.isEmpty { embed["fields"] = .array(fields) }
+        if e.type == .atisChanged, let text = d["text"]?.stringValue { embed["description"] = .string(Self.clip(text, 4000)) }
+        return .object(["username": "Squawk", "embeds": .array([.object(embed)]), "allowed_mentions": .object(["parse": .array([])])])
+    }
+
+    func slack(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+        let headline = EventText.headline(e, airports: airports)
+        var context = [e.type.rawValue]
+        if let s = e.server?.name { context.append(s) }
+        context.append(Self.timestamp(e.at))
+        var blocks: [JSONValue] = [
+            .object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(Self.clip(Self.slackEscape(headline), 3000))])]),
+        ]
+        if e.type == .atisChanged, let text = e.data["text"]?.stringValue {
+            blocks.append(.object(["type": "section", "text": .object(["type": "plain_text", "text": .string(Self.clip(text, 3000))])]))
+        }
+        blocks.append(.object(["type": "context", "elements": .array([.object(["type": "mrkdwn", "text": .string(Self.slackEscape(context.joined(separator: " · ")))])])]))
+        return .object(["text": .string(headline), "blocks": .array(blocks)])
+    }
+
+    func flifo(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+        let callsign = e.callsign ?? ""
+        let airline = airlines.airlines.first { callsign.uppercased().hasPrefix($0.icao) }
+        let number = String(callsign.drop { !$0.isNumber }.prefix { $0.isNumber })
+        let (status, text): (String, String) = switch e.type {
+        case .takeoff: ("DP", "Departed")
+        case .landing: ("LD", "Landed")
+        case .diverted: ("DV", "Diverted")
+        case .flightOffline: ("NO", "No longer tracked")
+        case .approaching: ("AP", "Approaching")
+        default: ("ON", EventText.headline(e, airports: airports))
+        }
+        var record: [String: JSONValue] = ["status": .string(status), "statusText": .string(text), "callsign": .string(callsign),
+                                           "eventType": .string(e.type.rawValue), "sequence": .number(Double(sequence))]
+        if let airline { record["operatingCarrier"] = .object(["airlineCode": .string(airline.iata), "flightNumber": .string(number), "airline": .string(airline.name)]) }
+        if let a = e.airport { record["airportCode"] = .string(airports[a]?.iata ?? a); record["city"] = airports[a].map { .string($0.name) } ?? .null }
+        return .object([
+            "airlineCode": .string(airline?.iata ?? ""), "flightNumber": .string(number),
+            "flightDate": .string(String(Self.timestamp(e.at).prefix(10))), "subscribedForUpdates": true,
+            "flightRecord": .array([.object(record)]), "success": true,
+        ])
+    }
+
+    // MARK: - Helpers
+
+    static func encode(_ v: JSONValue) -> [UInt8] {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? enc.encode(v)) ?? Data())
+    }
+
+    static func timestamp(_ d: Date) -> String {
+        d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+    }
+
+    static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+
+    static func slackEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func color(_ t: EventType) -> Int {
+        switch t {
+        case .takeoff: 0x2ECC71
+        case .landing: 0x3498DB
+        case .diverted, .approaching: 0xE67E22
+        case .flightOffline, .atcClosed: 0x95A5A6
+        case .atcOpened, .atisChanged: 0x9B59B6
+        default: 0x7F8C8D
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import SquawkCore
+
+/// Snapshot tests of every format for every event type. The expected bodies live in
+/// `Snapshots/<event>.<format>.json`; run with `SQUAWK_RECORD_SNAPSHOTS=1` to (re)write them,
+/// then review the diff like code.
+@Suite("Payload rendering")
+struct PayloadRendererTests {
+    static let renderer = PayloadRenderer(airports: .bundled, airlines: .standard)
+    static let at = Date(timeIntervalSince1970: 1_764_000_000)
+    static let expert = ServerRef(id: "7e5dcd44-1fb5-49cc-bc2c-a9aab1f6a856", name: "Expert Server")
+
+    static func sample(_ type: EventType) -> FlightEvent {
+        var data: [String: JSONValue] = [:]
+        var airport: String? = "KLAX"
+        switch type {
+        case .takeoff: data = ["groundSpeed": 162.4, "altitude": 312.0, "heading": 250.0]
+        case .landing: data = ["touchdownRate": -182.6, "groundSpeed": 138.2, "touchAndGo": false, "altitude": 128.0]
+        case .flightOnline: data = ["airborne": false]
+        case .flightOffline: data = ["airborne": true, "altitude": 35000.0, "latitude": 40.1, "longitude": -100.2]; airport = nil
+        case .planFiled, .planChanged: data = ["origin": "KLAX", "destination": "KJFK", "waypointCount": 14]
+        case .diverted: data = ["oldDestination": "KJFK", "newDestination": "KBOS"]; airport = "KBOS"
+        case .approaching: data = ["distance": 49.6, "etaMinutes": 11.8, "groundSpeed": 252.0]; airport = "KJFK"
+        case .pilotState: data = ["old": "active", "new": "away_in_flight"]; airport = nil
+        case .atcOpened, .atcClosed: data = ["frequencyType": "tower", "controller": "Cameron"]
+        case .atisChanged: data = ["text": "Los Angeles ATIS information DELTA, wind 250 at 8.", "letter": "DELTA"]
+        case .subscriptionTest: data = [:]; airport = nil
+        }
+        return FlightEvent(id: EventID.make(subject: "348d1ba8-1e60-48ca-8278-42f019147de8", type: type, sequence: 1),
+                           type: type, at: at, server: expert, flightId: "348d1ba8-1e60-48ca-8278-42f019147de8",
+                           userId: "3f8b28bf-bbb1-4024-80ae-2a0ea9b30685", username: "Cameron", callsign: "DAL40",
+                           virtualOrganization: nil, airport: airport,
+                           frequencyId: type == .atcOpened || type == .atcClosed ? "c2d7decc-2803-c905-5d88-81bc07626b1f" : nil,
+                           data: data)
+    }
+
+    static let snapshotDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    static var cases: [(EventType, PayloadFormat)] {
+        EventType.allCases.flatMap { t in PayloadFormat.allCases.map { (t, $0) } }
+    }
+
+    @Test("each event type in each format matches its snapshot", arguments: cases)
+    func snapshot(_ type: EventType, _ format: PayloadFormat) throws {
+        let body = Self.renderer.render(Self.sample(type), format: format, subscriptionId: "sub_test", sequence: 7)
+        let file = Self.snapshotDir.appendingPathComponent("\(type.rawValue).\(format.rawValue).json")
+        let pretty = try Self.pretty(body)
+        if ProcessInfo.processInfo.environment["SQUAWK_RECORD_SNAPSHOTS"] == "1" {
+            try pretty.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(pretty == expected, "snapshot \(file.lastPathComponent) differs; re-record with SQUAWK_RECORD_SNAPSHOTS=1 and review")
+    }
+
+    @Test("rendering is deterministic")
+    func deterministic() {
+        for t in EventType.allCases {
+            for f in PayloadFormat.allCases {
+                let a = Self.renderer.render(Self.sample(t), format: f, subscriptionId: "s", sequence: 1)
+                let b = Self.renderer.render(Self.sample(t), format: f, subscriptionId: "s", sequence: 1)
+                #expect(a == b)
+            }
+        }
+    }
+
+    @Test("Discord payloads stay within Discord's limits even for huge inputs")
+    func discordLimits() throws {
+        var e = Self.sample(.atisChanged)
+        e.callsign = String(repeating: "X", count: 5000)
+        e.username = String(repeating: "Y", count: 5000)
+        e.data["text"] = .string(String(repeating: "Z", count: 10_000))
+        let body = Self.renderer.render(e, format: .discord, subscriptionId: "s", sequence: 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        let embeds = try #require(json["embeds"] as? [[String: Any]])
+        #expect(embeds.count <= 10)
+        var total = 0
+        for embed in embeds {
+            let title = embed["title"] as? String ?? ""
+            #expect(title.count <= 256)
+            total += title.count
+            let description = embed["description"] as? String ?? ""
+            #expect(description.count <= 4096)
+            total += description.count
+            let fields = embed["fields"] as? [[String: Any]] ?? []
+            #expect(fields.count <= 25)
+            for f in fields {
+                let name = f["name"] as? String ?? "", value = f["value"] as? String ?? ""
+                #expect(name.count <= 256 && value.count <= 1024)
+                total += name.count + value.count
+            }
+            total += ((embed["footer"] as? [String: Any])?["text"] as? String ?? "").count
+        }
+        #expect(total <= 6000)
+    }
+
+    @Test("the JSON format is a Standard Webhooks envelope")
+    func envelope() throws {
+        let body = Self.renderer.render(Self.sample(.takeoff), format: .json, subscriptionId: "sub_1", sequence: 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(json["type"] as? String == "flight.takeoff")
+        #expect(json["timestamp"] as? String == "2025-11-24T16:00:00Z")
+        let data = try #require(json["data"] as? [String: Any])
+        #expect(data["sequence"] as? Int == 3)
+        #expect(data["airportName"] as? String != nil)
+        #expect(data["callsign"] as? String == "DAL40")
+    }
+
+    static func pretty(_ body: [UInt8]) throws -> String {
+        let obj = try JSONSerialization.jsonObject(with: Data(body))
+        let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
