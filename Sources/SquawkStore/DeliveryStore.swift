@@ -1,0 +1,149 @@
+import Foundation
+import SquawkCore
+
+/// Where a delivery stands.
+public enum DeliveryStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Waiting for its next attempt (`nextAttemptAt`).
+    case pending
+    /// Claimed by a dispatcher until `leaseUntil`; comes back as pending when the lease ends.
+    case inflight
+    case delivered
+    /// Gave up (schedule exhausted, refused, or the subscription was disabled).
+    case failed
+}
+
+/// One event for one subscription.
+public struct Delivery: Sendable, Hashable {
+    public var id: String
+    public var eventId: String
+    public var subscriptionId: String
+    /// Position of this event among all events delivered to the subscription (1, 2, …); carried in
+    /// the payload so receivers can order and spot gaps.
+    public var sequence: Int64
+    /// The ordering group: deliveries of one subject (flight, frequency, airport) to one
+    /// subscription are sent one at a time, in sequence order.
+    public var orderingKey: String
+    public var status: DeliveryStatus
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var leaseUntil: Date?
+    public var lastError: String?
+    public var lastStatusCode: Int?
+    public var createdAt: Date
+    public var completedAt: Date?
+
+    public init(id: String, eventId: String, subscriptionId: String, sequence: Int64, orderingKey: String, status: DeliveryStatus,
+                attempts: Int, nextAttemptAt: Date, leaseUntil: Date? = nil, lastError: String? = nil, lastStatusCode: Int? = nil,
+                createdAt: Date, completedAt: Date? = nil) {
+        self.id = id
+        self.eventId = eventId
+        self.subscriptionId = subscriptionId
+        self.sequence = sequence
+        self.orderingKey = orderingKey
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.leaseUntil = leaseUntil
+        self.lastError = lastError
+        self.lastStatusCode = lastStatusCode
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+    }
+}
+
+/// A claimed delivery with what the dispatcher needs to send it.
+public struct ClaimedDelivery: Sendable, Hashable {
+    public var delivery: Delivery
+    public var event: FlightEvent
+    public var subscription: Subscription
+    /// Secrets valid now, current first.
+    public var secrets: [String]
+
+    public init(delivery: Delivery, event: FlightEvent, subscription: Subscription, secrets: [String]) {
+        self.delivery = delivery
+        self.event = event
+        self.subscription = subscription
+        self.secrets = secrets
+    }
+}
+
+/// One attempt, as recorded in the delivery log.
+public struct DeliveryAttempt: Sendable, Hashable {
+    public var deliveryId: String
+    public var attempt: Int
+    public var at: Date
+    public var statusCode: Int?
+    public var latencyMs: Int
+    /// The first 1 KiB of the response body.
+    public var responseSnippet: String?
+    public var error: String?
+
+    public init(deliveryId: String, attempt: Int, at: Date, statusCode: Int?, latencyMs: Int, responseSnippet: String?, error: String?) {
+        self.deliveryId = deliveryId
+        self.attempt = attempt
+        self.at = at
+        self.statusCode = statusCode
+        self.latencyMs = latencyMs
+        self.responseSnippet = responseSnippet
+        self.error = error
+    }
+}
+
+/// The outcome of an attempt, acknowledged in batches.
+public struct DeliveryCompletion: Sendable, Hashable {
+    public enum Next: Sendable, Hashable {
+        case delivered
+        case retry(at: Date)
+        case failed
+        /// Failed, and the subscription is disabled with this reason.
+        case disableSubscription(reason: String)
+    }
+    public var attempt: DeliveryAttempt
+    public var next: Next
+
+    public init(attempt: DeliveryAttempt, next: Next) {
+        self.attempt = attempt
+        self.next = next
+    }
+}
+
+/// The durable outbox and delivery log. Every write that a send depends on happens before the send
+/// (DESIGN.md rule 6); claims are leases, not locks held across network calls.
+public protocol DeliveryStore: Sendable {
+    /// Writes events and one delivery per (event, matching subscription) in ONE transaction,
+    /// assigning per-subscription sequence numbers. An event id already stored is skipped (replay
+    /// after a crash is harmless). Returns the number of deliveries created.
+    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int
+    /// Claims up to `limit` due deliveries (pending with `nextAttemptAt <= now`, or inflight with an
+    /// expired lease), at most one per ordering group and never one whose group has an earlier
+    /// undelivered delivery, marking them inflight until `now + lease`.
+    func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery]
+    /// Records attempts and applies their outcomes, in one transaction.
+    func complete(_ completions: [DeliveryCompletion]) async throws
+    func delivery(id: String, owner: String) async throws -> Delivery?
+    func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery>
+    func attempts(deliveryId: String) async throws -> [DeliveryAttempt]
+    /// Makes a delivery due now again (whatever its status).
+    func redeliver(id: String, owner: String, now: Date) async throws -> Bool
+    /// Requeues the subscription's failed deliveries created since `since`; returns how many.
+    func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int
+    /// Deletes delivered/failed deliveries, their attempts and orphaned events older than `before`.
+    func prune(before: Date) async throws -> Int
+    /// Queue depth, retry backlog and oldest pending age, for metrics.
+    func queueStats(now: Date) async throws -> QueueStats
+}
+
+/// Numbers for `/metrics`.
+public struct QueueStats: Sendable, Hashable {
+    public var pending: Int
+    public var inflight: Int
+    /// Pending deliveries that have failed at least once.
+    public var retrying: Int
+    public var oldestPendingAge: Double?
+    public init(pending: Int, inflight: Int, retrying: Int, oldestPendingAge: Double?) {
+        self.pending = pending
+        self.inflight = inflight
+        self.retrying = retrying
+        self.oldestPendingAge = oldestPendingAge
+    }
+}
