@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import SquawkCore
+import SquawkHTTP
+import SquawkStore
+
+/// Settings of the dispatcher.
+public struct DispatcherConfiguration: Sendable {
+    /// Deliveries claimed per transaction (claims and acknowledgements are batched: one durable
+    /// commit per job would cap the queue at ~1–2k/s on this kind of disk; ../shared/FACTS.md).
+    public var batchSize = 256
+    /// A crashed worker's claims come back after this.
+    public var lease: Duration = .seconds(60)
+    /// Sends in flight at once, all endpoints together.
+    public var concurrency = 128
+    public var connectTimeout: Duration = .seconds(5)
+    /// Standard Webhooks: success is a 2xx within 15 s.
+    public var requestTimeout: Duration = .seconds(15)
+    /// How long to wait for new work when the queue is empty.
+    public var idleWait: Duration = .milliseconds(200)
+    public var retryPolicy = RetryPolicy.standard
+    public var maxResponseBytes = 64 * 1024
+
+    public init() {}
+}
+
+/// Something the operator should hear about (exhausted deliveries, disabled subscriptions).
+public struct OperationalEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable { case deliveryFailed = "operational.delivery_failed", subscriptionDisabled = "operational.subscription_disabled" }
+    public var kind: Kind
+    public var subscriptionId: String
+    public var deliveryId: String?
+    public var reason: String
+    public var at: Date
+}
+
+/// Claims due deliveries, renders, signs and sends them, records every attempt and asks the
+/// pure ``DeliveryDecision`` what happens next (DESIGN.md flow 5).
+///
+/// ``tick(now:)`` is one whole cycle (claim a batch → send all → acknowledge all in one
+/// transaction); tests drive it with a mock clock. ``run()`` repeats it until shutdown; on
+/// graceful shutdown it stops claiming and lets the batch in flight finish (bounded by the
+/// request timeout), so nothing is lost: an unfinished claim simply comes back when its lease ends.
+public final class Dispatcher: Service, Sendable {
+    let store: any DeliveryStore
+    let transport: any HTTPTransport
+    let renderer: PayloadRenderer
+    let endpointPolicy: EndpointPolicy
+    let configuration: DispatcherConfiguration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let onOperationalEvent: @Sendable (OperationalEvent) async -> Void
+    private let state: NIOLockedValueBox<State>
+
+    struct State {
+        var limiter = EndpointLimiter()
+        var rng = SystemRandomNumberGenerator()
+        /// A wake-up that arrived while nobody was waiting.
+        var pendingWake = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    public init(store: any DeliveryStore, transport: any HTTPTransport, renderer: PayloadRenderer = PayloadRenderer(),
+                endpointPolicy: EndpointPolicy, configuration: DispatcherConfiguration = .init(),
+                limiter: EndpointLimiter = EndpointLimiter(), logger: Logger = Logger(label: "squawk.dispatcher"),
+                now: @escaping @Sendable () -> Date = { Date() },
+                onOperationalEvent: @escaping @Sendable (OperationalEvent) async -> Void = { _ in }) {
+        self.store = store
+        self.transport = transport
+        self.renderer = renderer
+        self.endpointPolicy = endpointPolicy
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        self.onOperationalEvent = onOperationalEvent
+        self.state = .init(State(limiter: limiter))
+    }
+
+    /// Tells an idle dispatcher that new deliveries were enqueued.
+    public func wake() {
+        let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
+            if let w = s.waiter {
+                s.waiter = nil
+                return w
+            }
+            s.pendingWake = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Waits until ``wake()`` or `timeout`, whichever comes first (also ends on cancellation).
+    func waitForWork(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.wake()
+            }
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLockedValue { s -> Bool in
+                    if s.pendingWake {
+                        s.pendingWake = false
+                        return true
+                    }
+                    s.waiter = c
+                    return false
+                }
+                if now { c.resume() }
+            }
+            group.cancelAll()
+        }
+    }
+
+    // MARK: - Service
+
+    public func run() async throws {
+        // Graceful shutdown stops claiming; the batch in flight finishes (bounded by the request
+        // timeout) and is acknowledged. Anything claimed but unacknowledged returns after its lease.
+        let stopping = NIOLockedValueBox(false)
+        await withGracefulShutdownHandler {
+            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
+                let handled: Int
+                do {
+                    handled = try await self.tick(now: self.now())
+                } catch {
+                    self.logger.error("dispatcher cycle failed", metadata: ["error": "\(error)"])
+                    handled = 0
+                }
+                if handled == 0 {
+                    await self.waitForWork(timeout: self.configuration.idleWait)
+                }
+            }
+        } onGracefulShutdown: {
+            stopping.withLockedValue { $0 = true }
+            self.wake()
+        }
+    }
+
+    // MARK: - One cycle
+
+    /// Claims a batch due at `now`, sends it, acknowledges it. Returns how many were handled.
+    @discardableResult
+    public func tick(now: Date) async throws -> Int {
+        let claimed = try await store.claim(limit: configuration.batchSize, now: now, lease: configuration.lease)
+        guard !claimed.isEmpty else { return 0 }
+        var completions: [DeliveryCompletion] = []
+        completions.reserveCapacity(claimed.count)
+        var operational: [OperationalEvent] = []
+        await withTaskGroup(of: (DeliveryCompletion, OperationalEvent?).self) { group in
+            var inFlight = 0
+            for c in claimed {
+                if inFlight >= configuration.concurrency, let r = await group.next() {
+                    completions.append(r.0)
+                    if let op = r.1 { operational.append(op) }
+                    inFlight -= 1
+                }
+                group.addTask { await self.attempt(c, now: now) }
+                inFlight += 1
+            }
+            for await r in group {
+                completions.append(r.0)
+                if let op = r.1 { operational.append(op) }
+            }
+        }
+        try await store.complete(completions)
+        for op in operational { await onOperationalEvent(op) }
+        return claimed.count
+    }
+
+    /// Sends one delivery (or defers it when its endpoint is paced) and decides what follows.
+    func attempt(_ c: ClaimedDelivery, now: Date) async -> (DeliveryCompletion, OperationalEvent?) {
+        let sub = c.subscription
+        let attemptNumber = c.delivery.attempts + 1
+        if sub.status != .active {
+            let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: nil, latencyMs: 0,
+                                    responseSnippet: nil, error: "subscription disabled: \(sub.disabledReason ?? "")")
+            return (DeliveryCompletion(attempt: a, next: .failed), nil)
+        }
+        if let later = state.withLockedValue({ $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, now: now) }) {
+            // Paced: not an attempt; put it back for later without counting it.
+            let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: now, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
+            return (DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
+        }
+        let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
+        let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, secrets: c.secrets)
+        var headers: [(name: String, value: String)] = [("content-type", "application/json")]
+        headers += signed.list
+        let policy = endpointPolicy
+        let request = HTTPRequest(method: .post, url: sub.notifyEndpoint, headers: headers, body: body,
+                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                                  maxResponseBytes: configuration.maxResponseBytes,
+                                  allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false })
+        let started = ContinuousClock.now
+        let result: AttemptResult
+        var statusCode: Int?
+        var snippet: String?
+        var errorText: String?
+        do {
+            let response = try await transport.send(request)
+            statusCode = response.status
+            snippet = String(decoding: response.body.prefix(1024), as: UTF8.self)
+            let retryAfter = response.header("retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: now) }
+            result = .response(status: response.status, retryAfter: retryAfter)
+        } catch let e as HTTPTransportError {
+            errorText = e.description
+            result = e.kind == .peerRefused ? .peerRefused(message: e.message) : .transportError(kind: e.kind.rawValue, message: e.message)
+        } catch {
+            let text = String(describing: error)
+            errorText = text
+            result = .transportError(kind: "other", message: text)
+        }
+        let elapsed = ContinuousClock.now - started
+        let latencyMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
+                                      latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
+        let action = state.withLockedValue { s in
+            DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy, using: &s.rng)
+        }
+        switch action {
+        case .delivered:
+            return (DeliveryCompletion(attempt: attempt, next: .delivered), nil)
+        case .retry(let delay, let throttle, _):
+            let at = now.addingTimeInterval(delay)
+            if throttle { state.withLockedValue { $0.limiter.throttle(sub.notifyEndpoint, until: at) } }
+            return (DeliveryCompletion(attempt: attempt, next: .retry(at: at)), nil)
+        case .fail(let reason):
+            var a = attempt
+            a.error = reason
+            return (DeliveryCompletion(attempt: a, next: .failed),
+                    OperationalEvent(kind: .deliveryFailed, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
+        case .disableSubscription(let reason):
+            return (DeliveryCompletion(attempt: attempt, next: .disableSubscription(reason: reason)),
+                    OperationalEvent(kind: .subscriptionDisabled, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
+        }
+    }
+}
