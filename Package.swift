@@ -138,6 +138,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SquawkSimulatorTests",
+            dependencies: ["SquawkSimulator", "SquawkLiveAPI", "SquawkTesting",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SquawkCoreTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
             resources: [.copy("Fixtures")],
@@ -151,6 +158,12 @@ let package = Package(
         .testTarget(
             name: "SquawkDeliveryTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SquawkServiceTests",
+            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
     ]

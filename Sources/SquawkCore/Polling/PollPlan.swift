@@ -1,0 +1,106 @@
+import Foundation
+
+/// One kind of Live API request the poller makes, with its published minimum interval
+/// (../shared/FACTS.md "Minimum intervals").
+public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
+    case sessions
+    case flights(server: String)
+    case atc(server: String)
+    /// World status (airport inbound/outbound counts), only while airport subscriptions need it.
+    case world(server: String)
+    /// ATIS of one airport, only for watched airports with ATC open.
+    case atis(server: String, airport: String)
+    /// Flight plan of one watched flight.
+    case flightPlan(server: String, flight: String)
+
+    /// Seconds the upstream allows between two of these, at the least.
+    public var minimumInterval: Double {
+        switch self {
+        case .sessions: 600
+        case .flights, .atc, .world: 15
+        case .atis: 60
+        case .flightPlan: 180
+        }
+    }
+
+    /// Lower runs first when the budget is short.
+    var priority: Int {
+        switch self {
+        case .sessions: 0
+        case .flights: 1
+        case .atc: 2
+        case .flightPlan: 3
+        case .world: 4
+        case .atis: 5
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sessions: "sessions"
+        case .flights(let s): "flights[\(s)]"
+        case .atc(let s): "atc[\(s)]"
+        case .world(let s): "world[\(s)]"
+        case .atis(let s, let a): "atis[\(s)/\(a)]"
+        case .flightPlan(let s, let f): "flightplan[\(s)/\(f)]"
+        }
+    }
+
+    public static func < (a: PollTask, b: PollTask) -> Bool {
+        (a.priority, a.description) < (b.priority, b.description)
+    }
+}
+
+/// How often each needed request runs so the whole fits the budget.
+///
+/// Every task runs at its minimum interval when the sum fits within `limit` per minute (with
+/// `headroom` requests per minute kept free for retries and one-off lookups). Otherwise the
+/// intervals of all tasks except `sessions` are stretched by one common factor — the service
+/// degrades evenly (longer intervals, a warning, a metric), it never exceeds the budget.
+public struct PollPlan: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var task: PollTask
+        public var interval: Double
+    }
+    public var entries: [Entry]
+    public var limit: Int
+    /// 1 when every task runs at its minimum interval; above 1 when stretched.
+    public var stretch: Double
+    public var requestsPerMinute: Double { entries.reduce(0) { $0 + 60 / $1.interval } }
+    public var degraded: Bool { stretch > 1.000_001 }
+
+    public static func make(tasks: Set<PollTask>, limit: Int, headroom: Int = 2) -> PollPlan {
+        let sorted = tasks.sorted()
+        let usable = Double(max(1, limit - headroom))
+        let fixed = sorted.filter { $0 == .sessions }.reduce(0.0) { $0 + 60 / $1.minimumInterval }
+        let stretchable = sorted.filter { $0 != .sessions }.reduce(0.0) { $0 + 60 / $1.minimumInterval }
+        var stretch = 1.0
+        if fixed + stretchable > usable, stretchable > 0 {
+            stretch = stretchable / max(0.000_1, usable - fixed)
+        }
+        let entries = sorted.map { t in Entry(task: t, interval: t == .sessions ? t.minimumInterval : t.minimumInterval * stretch) }
+        return PollPlan(entries: entries, limit: limit, stretch: stretch)
+    }
+
+    /// "3 servers × 2 endpoints every 15 s + sessions every 600 s = 24.1 requests/min of 30".
+    public var summary: String {
+        var groups: [String: (count: Int, interval: Double)] = [:]
+        for e in entries {
+            let key: String = switch e.task {
+            case .sessions: "sessions"
+            case .flights, .atc: "flights+atc"
+            case .world: "world"
+            case .atis: "atis"
+            case .flightPlan: "flight plans"
+            }
+            groups[key, default: (0, e.interval)].count += 1
+        }
+        let parts = groups.sorted { $0.key < $1.key }.map { k, v in
+            "\(v.count) × \(k) every \(Int(v.interval.rounded())) s"
+        }
+        let rpm = (requestsPerMinute * 10).rounded() / 10
+        var s = parts.joined(separator: " + ") + " = \(rpm) requests/min of \(limit)"
+        if degraded { s += " (degraded: intervals stretched ×\((stretch * 100).rounded() / 100) to fit the budget)" }
+        return s
+    }
+}

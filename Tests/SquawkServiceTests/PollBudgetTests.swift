@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import SquawkCore
+
+@Suite("Request budget and poll plan")
+struct PollBudgetTests {
+    struct LCG: RandomNumberGenerator {
+        var s: UInt64
+        mutating func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s }
+    }
+
+    @Test("no 60-second window ever holds more than the limit, whatever the request pattern")
+    func slidingWindow() {
+        var rng = LCG(s: 7)
+        for limit in [1, 5, 30, 100] {
+            var budget = RequestBudget(limit: limit)
+            var sent: [Double] = []
+            var t = 0.0
+            for _ in 0..<5000 {
+                t += Double.random(in: 0...4, using: &rng)
+                let now = Date(timeIntervalSince1970: t)
+                let next = budget.nextAllowed(at: now)
+                if next <= now {
+                    #expect(budget.spend(at: now))
+                    sent.append(t)
+                } else {
+                    #expect(!budget.spend(at: now))
+                }
+            }
+            // Check every window [s, s+60) that starts at a send.
+            var j = 0
+            for i in sent.indices {
+                while j < sent.count, sent[j] < sent[i] + 60 { j += 1 }
+                #expect(j - i <= limit)
+            }
+            #expect(sent.count > 0)
+        }
+    }
+
+    @Test("nextAllowed names the moment a slot frees")
+    func nextAllowed() {
+        var b = RequestBudget(limit: 2, window: 61)
+        let t0 = Date(timeIntervalSince1970: 1000)
+        #expect(b.spend(at: t0))
+        #expect(b.spend(at: t0.addingTimeInterval(10)))
+        #expect(b.nextAllowed(at: t0.addingTimeInterval(20)) == t0.addingTimeInterval(61))
+        #expect(!b.spend(at: t0.addingTimeInterval(60)))
+        #expect(b.spend(at: t0.addingTimeInterval(61)))
+    }
+
+    @Test("a 429 blocks the budget until Retry-After")
+    func block() {
+        var b = RequestBudget(limit: 30)
+        let t0 = Date(timeIntervalSince1970: 5000)
+        b.block(until: t0.addingTimeInterval(40), now: t0)
+        #expect(b.nextAllowed(at: t0) == t0.addingTimeInterval(40))
+        #expect(!b.spend(at: t0.addingTimeInterval(39)))
+        #expect(b.spend(at: t0.addingTimeInterval(40)))
+    }
+
+    @Test("plans fit the budget: minimum intervals when they fit, evenly stretched when not")
+    func plan() {
+        let three: Set<PollTask> = [.sessions, .flights(server: "a"), .atc(server: "a"), .flights(server: "b"), .atc(server: "b"),
+                                    .flights(server: "c"), .atc(server: "c")]
+        let p = PollPlan.make(tasks: three, limit: 30)
+        #expect(!p.degraded)
+        #expect(abs(p.requestsPerMinute - 24.1) < 0.01)
+        #expect(p.summary.contains("= 24.1 requests/min of 30"))
+
+        var many = three
+        for i in 0..<10 { many.insert(.atis(server: "a", airport: "K\(i)")); many.insert(.flightPlan(server: "a", flight: "f\(i)")) }
+        many.insert(.world(server: "a"))
+        let q = PollPlan.make(tasks: many, limit: 30)
+        #expect(q.degraded)
+        #expect(q.requestsPerMinute <= 28.0001)
+        for e in q.entries { #expect(e.interval >= e.task.minimumInterval) }
+        let pro = PollPlan.make(tasks: many, limit: 100)
+        #expect(!pro.degraded)
+    }
+}
