@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: - Upstream half
@@ -64,8 +65,10 @@ let package = Package(
         .target(
             name: "SquawkSimulator",
             dependencies: [
-                "SquawkCore", "SquawkLiveAPI",
+                "SquawkCore", "SquawkHTTP", "SquawkLiveAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,6 +97,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,13 +109,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "squawk",
             dependencies: [
-                "SquawkApp",
+                "SquawkApp", "SquawkCore", "SquawkHTTP", "SquawkSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -120,8 +125,9 @@ let package = Package(
         .target(
             name: "SquawkTesting",
             dependencies: [
-                "SquawkCore", "SquawkHTTP",
+                "SquawkCore", "SquawkHTTP", "SquawkStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,13 +162,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SquawkSQLiteTests",
+            dependencies: ["SquawkSQLite", "SquawkStore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SquawkDeliveryTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SquawkServiceTests",
-            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting",
+            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkStore",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),

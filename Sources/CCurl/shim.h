@@ -25,6 +25,10 @@ static inline CURLcode squawk_easy_setopt_opensocketcb(CURL *h, squawk_opensocke
 typedef int (*squawk_xferinfo_cb)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 static inline CURLcode squawk_easy_setopt_xferinfocb(CURL *h, squawk_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }
 
+typedef int (*squawk_prereq_cb)(void *clientp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port, int conn_local_port);
+static inline CURLcode squawk_easy_setopt_prereqcb(CURL *h, squawk_prereq_cb cb) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, cb); }
+
+static inline CURLcode squawk_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode squawk_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode squawk_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode squawk_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
@@ -46,8 +50,21 @@ static inline int squawk_sockaddr_to_string(const struct curl_sockaddr *a, char 
     return -1;
 }
 
+/// The port of the address curl is about to connect to, or -1 for another family.
+static inline int squawk_sockaddr_port(const struct curl_sockaddr *a) {
+    if (a->family == AF_INET) return ntohs(((const struct sockaddr_in *)&a->addr)->sin_port);
+    if (a->family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)&a->addr)->sin6_port);
+    return -1;
+}
+
+/// Opens the socket curl asked for (what curl does itself when no opensocket callback is set),
+/// close-on-exec so it never leaks into a child process.
 static inline curl_socket_t squawk_socket_open(const struct curl_sockaddr *a) {
+#ifdef SOCK_CLOEXEC
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+#else
     return socket(a->family, a->socktype, a->protocol);
+#endif
 }
 
 #endif

@@ -30,6 +30,9 @@ public struct HTTPRequest: Sendable {
     public var maxResponseBytes: Int
     /// Asked after DNS, before connecting: return `false` to refuse the resolved peer address
     /// (e.g. a private address for a webhook whose host name resolved to 127.0.0.1).
+    /// ``CurlTransport`` asks it for every address it tries to connect to and again before
+    /// every request on a reused connection, on its one network thread: keep it fast and
+    /// non-blocking. IPv4-mapped IPv6 addresses arrive as text like `"::ffff:10.0.0.1"`.
     public var allowPeer: (@Sendable (PeerAddress) -> Bool)?
 
     public init(
