@@ -1,0 +1,22 @@
+import GRDB
+
+/// The ordered, append-only list of SQLite migrations (DESIGN.md rule 8). Each runs once, in its
+/// own transaction (GRDB's `DatabaseMigrator` does that and records what ran in
+/// `grdb_migrations`). To change the schema, append a migration file `Migrations/NNNN_name.swift`
+/// and a line to ``all``; never edit or reorder a landed one.
+enum SQLiteMigrations {
+    /// Name and body of every migration, in order.
+    static let all: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
+        (Migration0001Subscriptions.name, Migration0001Subscriptions.apply),
+        (Migration0002APIKeys.name, Migration0002APIKeys.apply),
+    ]
+
+    /// A migrator holding ``all``.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.name, migrate: migration.apply)
+        }
+        return migrator
+    }
+}

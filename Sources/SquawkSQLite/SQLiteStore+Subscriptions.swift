@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import SquawkCore
+import SquawkStore
+
+// MARK: - SubscriptionStore
+
+extension SQLiteStore: SubscriptionStore {
+    /// Inserts the subscription, its first secret and the idempotency record in one transaction.
+    /// The idempotency record is keyed by `(subscription.ownerKeyId, idempotency.key)` and
+    /// points at `subscription.id` (its own `subscriptionId` is not consulted). It is deleted with
+    /// its subscription, so after a delete the same key creates afresh.
+    public func create(_ subscription: Subscription, secret: SigningSecret, idempotency: IdempotencyRecord?) async throws -> (Subscription, created: Bool) {
+        try await write { db in
+            if let idempotency {
+                let previous = try Row.fetchOne(
+                    db, sql: "SELECT request_hash, subscription_id FROM idempotency_keys WHERE owner_key_id = ? AND idempotency_key = ?",
+                    arguments: [subscription.ownerKeyId, idempotency.key])
+                if let previous {
+                    let hash: String = previous[0]
+                    guard hash == idempotency.requestHash else {
+                        throw StoreError(.conflict, "the idempotency key was already used with a different request")
+                    }
+                    guard let existing = try Self.fetchSubscription(db, id: previous[1], owner: subscription.ownerKeyId) else {
+                        throw StoreError(.notFound, "the subscription of this idempotency key no longer exists")
+                    }
+                    return (existing, false)
+                }
+            }
+            try Self.insert(db, subscription, secret: secret)
+            if let idempotency {
+                try db.cachedStatement(sql: """
+                    INSERT INTO idempotency_keys (owner_key_id, idempotency_key, request_hash, subscription_id, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """).execute(arguments: [subscription.ownerKeyId, idempotency.key, idempotency.requestHash,
+                                             subscription.id, subscription.createdAt.timeIntervalSince1970])
+            }
+            return (subscription, true)
+        }
+    }
+
+    public func get(id: String, owner: String) async throws -> Subscription? {
+        try await read { db in try Self.fetchSubscription(db, id: id, owner: owner) }
+    }
+
+    /// `owner_key_id = ? [AND filters] AND id > after ORDER BY id LIMIT limit + 1`; the extra row
+    /// only says whether there is a next page. `limit` below 1 is treated as 1.
+    public func list(_ query: SubscriptionQuery) async throws -> Page<Subscription> {
+        var clauses = ["owner_key_id = ?"]
+        var arguments: StatementArguments = [query.ownerKeyId]
+        if let kind = query.targetKind { clauses.append("target_kind = ?"); arguments += [kind.rawValue] }
+        if let targetId = query.targetId { clauses.append("target_id = ?"); arguments += [targetId] }
+        if let status = query.status { clauses.append("status = ?"); arguments += [status.rawValue] }
+        if let format = query.format { clauses.append("format = ?"); arguments += [format.rawValue] }
+        if let after = query.after { clauses.append("id > ?"); arguments += [after] }
+        let limit = max(1, query.limit)
+        arguments += [limit + 1]
+        let sql = "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT ?"
+        let sendableArguments = arguments
+        return try await read { db in
+            var cache = SubscriptionColumns.Cache()
+            var items = try Row.fetchAll(db, sql: sql, arguments: sendableArguments).map { try SubscriptionColumns.decode($0, cache: &cache) }
+            guard items.count > limit else { return Page(items: items, nextCursor: nil) }
+            items.removeLast(items.count - limit)
+            return Page(items: items, nextCursor: items.last?.id)
+        }
+    }
+
+    public func update(_ subscription: Subscription) async throws {
+        let s = subscription
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE subscriptions SET events = ?, notify_endpoint = ?, format = ?, description = ?, metadata = ?,
+                    server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?
+                WHERE id = ? AND owner_key_id = ?
+                """, arguments: [
+                    SubscriptionColumns.encodeEvents(s.events), s.notifyEndpoint, s.format.rawValue, s.description,
+                    SubscriptionColumns.encodeMetadata(s.metadata), s.server, s.expiresAt?.timeIntervalSince1970,
+                    s.status.rawValue, s.disabledReason, s.updatedAt.timeIntervalSince1970, s.id, s.ownerKeyId,
+                ])
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "no such subscription") }
+        }
+    }
+
+    /// Deletes the subscription; its secrets and idempotency records go with it (`ON DELETE CASCADE`).
+    public func delete(id: String, owner: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner])
+            return db.changesCount > 0
+        }
+    }
+
+    /// In one transaction: the current secret gets `expires_at = previousExpiresAt`, secrets
+    /// expired at `newSecret.createdAt` (including that one, for a rotation without overlap) are
+    /// deleted, and `newSecret` is inserted as current.
+    public func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws {
+        try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner]) != nil else {
+                throw StoreError(.notFound, "no such subscription")
+            }
+            let now = newSecret.createdAt.timeIntervalSince1970
+            try db.execute(sql: "UPDATE subscription_secrets SET expires_at = ? WHERE subscription_id = ? AND expires_at IS NULL",
+                           arguments: [previousExpiresAt.timeIntervalSince1970, id])
+            try db.execute(sql: "DELETE FROM subscription_secrets WHERE subscription_id = ? AND expires_at <= ?", arguments: [id, now])
+            try db.execute(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, NULL)",
+                           arguments: [id, newSecret.secret, now])
+        }
+    }
+
+    /// Secrets with no expiry or an expiry after `now`: the current one first, then the
+    /// rotated-out ones, newest first.
+    public func secrets(subscriptionId: String, now: Date) async throws -> [SigningSecret] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT secret, created_at, expires_at FROM subscription_secrets
+                WHERE subscription_id = ? AND (expires_at IS NULL OR expires_at > ?)
+                ORDER BY expires_at IS NULL DESC, created_at DESC
+                """, arguments: [subscriptionId, now.timeIntervalSince1970]).map { row in
+                let created: Double = row[1]
+                let expires: Double? = row[2]
+                return SigningSecret(secret: row[0], createdAt: Date(timeIntervalSince1970: created),
+                                     expiresAt: expires.map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    /// Sets status and reason (whatever the owner) and `updated_at = at`; `.notFound` when absent.
+    public func setStatus(id: String, status: SubscriptionStatus, reason: String?, at: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE subscriptions SET status = ?, disabled_reason = ?, updated_at = ? WHERE id = ?",
+                           arguments: [status.rawValue, reason, at.timeIntervalSince1970, id])
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "no such subscription") }
+        }
+    }
+
+    /// Every active subscription, ordered by id, read from one snapshot with a cursor.
+    public func allActive() async throws -> [Subscription] {
+        try await read { db in
+            var cache = SubscriptionColumns.Cache()
+            var result: [Subscription] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE status = 'active' ORDER BY id")
+            while let row = try rows.next() {
+                result.append(try SubscriptionColumns.decode(row, cache: &cache))
+            }
+            return result
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions") ?? 0 }
+    }
+
+    // MARK: - Bulk
+
+    /// Inserts many subscriptions (each with its first secret) in one transaction, for imports and
+    /// benchmarks. All or nothing: any failure rolls the whole batch back.
+    public func createBatch(_ items: [(Subscription, SigningSecret)]) async throws {
+        let items = items.map { Pair(subscription: $0.0, secret: $0.1) }
+        try await write { db in
+            for item in items { try Self.insert(db, item.subscription, secret: item.secret) }
+        }
+    }
+
+    /// A subscription with its first secret (a Sendable tuple stand-in).
+    private struct Pair: Sendable {
+        var subscription: Subscription
+        var secret: SigningSecret
+    }
+
+    // MARK: - Statements
+
+    /// Inserts a subscription row and its current secret.
+    static func insert(_ db: Database, _ subscription: Subscription, secret: SigningSecret) throws {
+        try db.cachedStatement(sql: SubscriptionColumns.insertSQL).execute(arguments: SubscriptionColumns.arguments(subscription))
+        try db.cachedStatement(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [subscription.id, secret.secret, secret.createdAt.timeIntervalSince1970, secret.expiresAt?.timeIntervalSince1970])
+    }
+
+    /// One owner's subscription by id.
+    static func fetchSubscription(_ db: Database, id: String, owner: String) throws -> Subscription? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner]) else {
+            return nil
+        }
+        var cache = SubscriptionColumns.Cache()
+        return try SubscriptionColumns.decode(row, cache: &cache)
+    }
+}

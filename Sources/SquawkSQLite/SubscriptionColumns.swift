@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import SquawkCore
+import SquawkStore
+
+/// The mapping between ``Subscription`` values and rows of the `subscriptions` table, by hand
+/// (no record-type machinery): one column list, one argument list, one decoder.
+enum SubscriptionColumns {
+    /// Every column, in the order ``arguments(_:)`` binds and ``decode(_:cache:)`` reads them.
+    static let list = """
+        id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format, \
+        description, metadata, status, disabled_reason, created_at, updated_at, expires_at
+        """
+    static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    static let insertSQL = "INSERT INTO subscriptions (\(list)) VALUES (\(placeholders))"
+
+    // MARK: - Encoding
+
+    /// Statement arguments for ``insertSQL``.
+    static func arguments(_ s: Subscription) -> StatementArguments {
+        [
+            s.id, s.ownerKeyId, s.target.kind.rawValue, s.target.id, s.server, encodeEvents(s.events),
+            s.notifyEndpoint, s.format.rawValue, s.description, encodeMetadata(s.metadata), s.status.rawValue,
+            s.disabledReason, s.createdAt.timeIntervalSince1970, s.updatedAt.timeIntervalSince1970,
+            s.expiresAt?.timeIntervalSince1970,
+        ]
+    }
+
+    /// `"flight.landing,flight.takeoff"`: raw values, sorted, comma-separated; `""` for none.
+    static func encodeEvents(_ events: Set<EventType>) -> String {
+        events.map(\.rawValue).sorted().joined(separator: ",")
+    }
+
+    /// A JSON object with sorted keys; `{}` when empty.
+    static func encodeMetadata(_ metadata: [String: String]) -> String {
+        guard !metadata.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding [String: String] cannot fail.
+        return String(decoding: (try? encoder.encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    // MARK: - Decoding
+
+    /// Memoises the decoding of `events` strings, which repeat across rows in big reads.
+    struct Cache {
+        var events: [String: Set<EventType>] = [:]
+    }
+
+    /// A subscription from a row selected with ``list``. Unknown enum values (a newer schema
+    /// read by an older build) are reported as ``StoreError/Code/unavailable``.
+    static func decode(_ row: Row, cache: inout Cache) throws -> Subscription {
+        let kindRaw: String = row[2]
+        let formatRaw: String = row[7]
+        let statusRaw: String = row[10]
+        guard let kind = TargetKind(rawValue: kindRaw), let format = PayloadFormat(rawValue: formatRaw),
+              let status = SubscriptionStatus(rawValue: statusRaw) else {
+            throw StoreError(.unavailable, "subscription row has an unknown target kind, format or status")
+        }
+        let eventsText: String = row[5]
+        let events: Set<EventType>
+        if let cached = cache.events[eventsText] {
+            events = cached
+        } else {
+            events = decodeEvents(eventsText)
+            cache.events[eventsText] = events
+        }
+        let metadataText: String = row[9]
+        let created: Double = row[12]
+        let updated: Double = row[13]
+        let expires: Double? = row[14]
+        return Subscription(
+            id: row[0], ownerKeyId: row[1], target: SubscriptionTarget(kind: kind, id: row[3]), server: row[4],
+            events: events, notifyEndpoint: row[6], format: format, description: row[8],
+            metadata: decodeMetadata(metadataText), status: status, disabledReason: row[11],
+            createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated),
+            expiresAt: expires.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The inverse of ``encodeEvents(_:)``; unknown names (from a newer build) are skipped.
+    static func decodeEvents(_ text: String) -> Set<EventType> {
+        guard !text.isEmpty else { return [] }
+        return Set(text.split(separator: ",").compactMap { EventType(rawValue: String($0)) })
+    }
+
+    /// The inverse of ``encodeMetadata(_:)``.
+    static func decodeMetadata(_ text: String) -> [String: String] {
+        guard text != "{}" else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}

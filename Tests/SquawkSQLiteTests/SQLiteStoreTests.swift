@@ -1,0 +1,219 @@
+import Foundation
+@testable import SquawkSQLite
+import SquawkCore
+import SquawkStore
+import Testing
+
+/// What is particular to the SQLite backend: migrations, connection settings, the schema's own
+/// invariants, atomicity and concurrency on a real file.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    // MARK: - Migrations
+
+    @Test("migrations apply to an empty file and re-opening applies nothing twice")
+    func migrationsApplyAndReopen() async throws {
+        let directory = try Self.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("squawk.sqlite").path
+
+        let sub = Self.subscription("sub_0001")
+        do {
+            let store = try SQLiteStore(path: path)
+            #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
+            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys"])
+            _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
+        }
+        // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
+        // data is intact.
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.appliedMigrations() == SQLiteStore.knownMigrations)
+        #expect(try await reopened.get(id: sub.id, owner: sub.ownerKeyId) == sub)
+        #expect(try await reopened.count() == 1)
+    }
+
+    @Test("the schema has the tables, indexes and no delivery tables yet")
+    func schemaObjects() async throws {
+        let store = try SQLiteStore.temporary()
+        let names = try await store.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        }
+        #expect(names == [
+            "api_keys", "idempotency_keys", "idempotency_keys_subscription", "subscription_secrets",
+            "subscription_secrets_one_current", "subscriptions", "subscriptions_owner_id", "subscriptions_status",
+        ])
+    }
+
+    // MARK: - Connection settings
+
+    @Test("WAL, foreign keys, busy timeout and synchronous=NORMAL are on")
+    func pragmas() async throws {
+        let store = try SQLiteStore.temporary()
+        #expect(try await store.pragma("journal_mode") == "wal")
+        #expect(try await store.pragma("foreign_keys") == "1")
+        #expect(try await store.pragma("synchronous") == "1")
+        let writerSettings = try await store.write { db in
+            [try String.fetchOne(db, sql: "PRAGMA foreign_keys"), try String.fetchOne(db, sql: "PRAGMA synchronous"),
+             try String.fetchOne(db, sql: "PRAGMA busy_timeout")]
+        }
+        // The busy timeout matters where writers meet (a second process writing); readers in
+        // WAL mode never wait on the writer.
+        #expect(writerSettings == ["1", "1", "5000"])
+    }
+
+    @Test("a temporary store removes its directory when released")
+    func temporaryCleanup() async throws {
+        var store: SQLiteStore? = try SQLiteStore.temporary()
+        let path = try #require(store?.path)
+        _ = try await store?.count()
+        #expect(FileManager.default.fileExists(atPath: path))
+        store = nil
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent))
+    }
+
+    // MARK: - Schema invariants
+
+    @Test("raw rows breaking CHECKs, foreign keys and unique indexes are refused", arguments: [
+        ("UPDATE subscriptions SET status = 'paused'", StoreError.Code.constraint),
+        ("UPDATE subscriptions SET format = 'xml'", .constraint),
+        ("UPDATE subscriptions SET target_kind = 'planet'", .constraint),
+        ("UPDATE subscriptions SET notify_endpoint = printf('%.257c', 'x')", .constraint),
+        ("UPDATE subscriptions SET notify_endpoint = ''", .constraint),
+        ("UPDATE subscriptions SET metadata = '[1]'", .constraint),
+        ("UPDATE subscriptions SET metadata = 'not json'", .constraint),
+        ("UPDATE subscriptions SET events = 'flight.takeoff; DROP'", .constraint),
+        ("UPDATE subscriptions SET created_at = NULL", .constraint),
+        ("INSERT INTO subscription_secrets VALUES ('sub_missing', 'whsec_x', 0, NULL)", .constraint),
+        ("INSERT INTO subscription_secrets VALUES ('sub_0001', 'whsec_second_current', 0, NULL)", .conflict),
+        ("INSERT INTO idempotency_keys VALUES ('owner', 'k', 'h', 'sub_missing', 0)", .constraint),
+        ("INSERT INTO api_keys VALUES ('key_1', 'n', 'sqk_', 'NOT-HEX', 0, NULL)", .constraint),
+    ])
+    func schemaInvariants(sql: String, code: StoreError.Code) async throws {
+        let store = try SQLiteStore.temporary()
+        let sub = Self.subscription("sub_0001")
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
+        do {
+            try await store.write { db in try db.execute(sql: sql) }
+            Issue.record("accepted: \(sql)")
+        } catch let error as StoreError {
+            #expect(error.code == code, "\(error)")
+        }
+        #expect(try await store.get(id: sub.id, owner: sub.ownerKeyId) == sub)
+        #expect(try await store.secrets(subscriptionId: sub.id, now: sub.createdAt).map(\.secret) == ["whsec_a"])
+    }
+
+    @Test("a failure late in a create leaves nothing behind (one transaction)")
+    func createIsAtomic() async throws {
+        let store = try SQLiteStore.temporary()
+        let sub = Self.subscription("sub_0001")
+        // The subscription row is valid; the secret row breaks CHECK(length(secret) >= 1).
+        await #expect(throws: StoreError.self) {
+            _ = try await store.create(sub, secret: SigningSecret(secret: "", createdAt: sub.createdAt),
+                                       idempotency: IdempotencyRecord(key: "k", requestHash: "h", subscriptionId: sub.id))
+        }
+        #expect(try await store.count() == 0)
+        let leftovers = try await store.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM subscription_secrets) + (SELECT COUNT(*) FROM idempotency_keys)")
+        }
+        #expect(leftovers == 0)
+    }
+
+    @Test("errors carry no secret and no statement arguments")
+    func errorsDoNotLeak() async throws {
+        let store = try SQLiteStore.temporary()
+        let secret = "whsec_TOP-SECRET-VALUE"
+        var sub = Self.subscription("sub_0001")
+        sub.notifyEndpoint = "https://example.com/token-in-path/" + String(repeating: "z", count: 260)
+        do {
+            _ = try await store.create(sub, secret: SigningSecret(secret: secret, createdAt: sub.createdAt), idempotency: nil)
+            Issue.record("a 290-character endpoint was stored")
+        } catch let error as StoreError {
+            #expect(error.code == .constraint)
+            #expect(error.message.contains("notify_endpoint"))
+            #expect(!error.description.contains("TOP-SECRET"))
+            #expect(!error.description.contains("token-in-path"))
+        }
+    }
+
+    @Test("a batch insert is all or nothing")
+    func batchAllOrNothing() async throws {
+        let store = try SQLiteStore.temporary()
+        let good = (0..<10).map { i in (Self.subscription("sub_\(1000 + i)"), SigningSecret(secret: "whsec_\(i)", createdAt: Date(timeIntervalSince1970: 1))) }
+        var bad = good
+        bad.append((Self.subscription("sub_2000", endpoint: String(repeating: "h", count: 300)), SigningSecret(secret: "whsec_x", createdAt: Date(timeIntervalSince1970: 1))))
+        await #expect(throws: StoreError.self) { try await store.createBatch(bad) }
+        #expect(try await store.count() == 0)
+        try await store.createBatch(good)
+        #expect(try await store.count() == 10)
+        #expect(try await store.allActive().map(\.id) == good.map(\.0.id))
+    }
+
+    // MARK: - Concurrency
+
+    @Test("20 tasks creating while 5 tasks read: every create lands")
+    func concurrentWritersAndReaders() async throws {
+        let store = try SQLiteStore.temporary()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<20 {
+                group.addTask {
+                    for j in 0..<25 {
+                        let sub = Self.subscription(String(format: "sub_%02d_%03d", task, j), owner: "owner_\(task % 4)")
+                        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_\(task)_\(j)", createdAt: sub.createdAt), idempotency: nil)
+                    }
+                }
+            }
+            for reader in 0..<5 {
+                group.addTask {
+                    var last = 0
+                    for _ in 0..<50 {
+                        // Counts seen by readers never go backwards (snapshot isolation over WAL).
+                        let n = try await store.list(SubscriptionQuery(ownerKeyId: "owner_\(reader % 4)", limit: 1_000)).items.count
+                        #expect(n >= last)
+                        last = n
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.count() == 500)
+        #expect(try await store.allActive().count == 500)
+        for owner in 0..<4 {
+            #expect(try await store.list(SubscriptionQuery(ownerKeyId: "owner_\(owner)", limit: 1_000)).items.count == 125)
+        }
+    }
+
+    @Test("two stores on one file (two processes' worth of connections) both write")
+    func twoStoresOneFile() async throws {
+        let directory = try Self.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("shared.sqlite").path
+        let first = try SQLiteStore(path: path)
+        let second = try SQLiteStore(path: path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, store) in [first, second].enumerated() {
+                group.addTask {
+                    for j in 0..<50 {
+                        let sub = Self.subscription("sub_\(n)_\(1000 + j)")
+                        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_\(n)_\(j)", createdAt: sub.createdAt), idempotency: nil)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await first.count() == 100)
+        #expect(try await second.count() == 100)
+    }
+
+    // MARK: - Helpers
+
+    static func makeDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-sqlite-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func subscription(_ id: String, owner: String = "key_owner", endpoint: String = "https://hooks.example.com/x") -> Subscription {
+        Subscription(id: id, ownerKeyId: owner, target: SubscriptionTarget(kind: .airport, id: "KSFO"), events: [.takeoff, .landing],
+                     notifyEndpoint: endpoint, format: .json, metadata: ["k": "v"], createdAt: Date(timeIntervalSince1970: 1_767_225_600))
+    }
+}
