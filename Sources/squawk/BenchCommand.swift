@@ -1,8 +1,84 @@
 import ArgumentParser
+import Foundation
 import SquawkApp
 
-/// `squawk bench`: the benchmarks whose figures go in closing notes.
+/// `squawk bench …`: the benchmarks whose figures go in closing notes. Not tests: figures depend
+/// on the machine; build in release (`make bench`) and run on an idle machine.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Run benchmarks.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
+        subcommands: [Transport.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self])
+
+    /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
+    struct Transport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Requests/s of the libcurl transport posting JSON to a receiver (e.g. nginx with scripts/nginx-bench.conf).")
+        @Option(help: "Receiver URL.") var url = "http://127.0.0.1:8098/"
+        @Option(help: "Requests to send.") var requests = 20_000
+        @Option(help: "Requests in flight.") var concurrency = 64
+        @Option(help: "Body size, bytes.") var bodyBytes = 1_024
+        func run() async throws {
+            print(try await TransportBenchmark.run(url: url, requests: requests, concurrency: concurrency, bodyBytes: bodyBytes))
+        }
+    }
+
+    /// `squawk bench simulator`: truth counts and CPU per snapshot of the simulated world.
+    struct Simulator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Truth counts and CPU per snapshot of a simulated world.")
+        @Option(help: "Flights on the server.") var flights = 2_000
+        @Option(help: "Simulated hours.") var hours = 1.0
+        @Option(help: "Seed of the world.") var seed: UInt64 = 1
+        func run() async throws {
+            print(try SimulatorBenchmark.run(flights: flights, hours: hours, seed: seed))
+        }
+    }
+
+    /// `squawk bench detection`: precision and recall of the diff engine against simulator truth.
+    struct Detection: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Precision/recall of the diff engine against the simulator's truth.")
+        @Option(help: "Seed of the world.") var seed: UInt64 = 2024
+        @Option(help: "Flights per server (three servers).") var flightsPerServer = 500
+        @Option(help: "Simulated seconds.") var duration = 3_600.0
+        @Option(help: "Seconds between snapshots.") var interval = 15.0
+        @Option(help: "Unmatched examples to print per type.") var examples = 0
+        func run() async throws {
+            let options = DetectionBenchmark.Options(seed: seed, flightsPerServer: flightsPerServer, duration: duration,
+                                                     interval: interval, examples: examples)
+            let report = DetectionBenchmark.run(options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(report)
+            if !report.meetsGoal { throw ExitCode(1) }
+        }
+    }
+
+    /// `squawk bench diff`: time to diff a 10,000-flight snapshot, memory per flight, decode time.
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Diff time for a large snapshot, memory per flight, JSON decode time.")
+        @Option(help: "Flights in the snapshot.") var flights = 10_000
+        @Option(help: "Snapshots diffed.") var snapshots = 40
+        func run() async throws {
+            print(try DiffBenchmark.run(.init(flights: flights, snapshots: snapshots)) {
+                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            })
+        }
+    }
+
+    /// `squawk bench match`: routing events to subscriptions; memory of a large matcher.
+    struct Match: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Matching a batch of events against many subscriptions; matcher memory.")
+        @Option(help: "Subscriptions indexed.") var subscriptions = 100_000
+        @Option(help: "Events per batch.") var events = 1_000
+        func run() async throws {
+            print(MatcherBenchmark.run(subscriptions: subscriptions, events: events))
+        }
+    }
+
+    /// `squawk bench store`: inserting and loading subscriptions in SQLite.
+    struct Store: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Insert and load subscriptions in SQLite; RSS with all loaded.")
+        @Option(help: "Subscriptions to insert.") var count = 1_000_000
+        @Option(help: "Database file (default: a temporary file).") var db: String?
+        func run() async throws {
+            print(try await StoreBenchmark(count: count, path: db).run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        }
+    }
 }

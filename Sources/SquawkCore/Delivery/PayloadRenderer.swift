@@ -62,14 +62,23 @@ public struct PayloadRenderer: Sendable {
         field("Touchdown", d["touchdownRate"]?.doubleValue.map { "\(Int($0.rounded())) fpm" })
         field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces))
         field("Server", e.server?.name)
+        let footer = "Squawk · \(e.type.rawValue) · #\(sequence)"
         var embed: [String: JSONValue] = [
             "title": .string(title),
             "color": .number(Double(Self.color(e.type))),
             "timestamp": .string(Self.timestamp(e.at)),
-            "footer": .object(["text": .string("Squawk · \(e.type.rawValue) · #\(sequence)")]),
+            "footer": .object(["text": .string(footer)]),
         ]
         if !fields.isEmpty { embed["fields"] = .array(fields) }
-        if e.type == .atisChanged, let text = d["text"]?.stringValue { embed["description"] = .string(Self.clip(text, 4000)) }
+        if e.type == .atisChanged, let text = d["text"]?.stringValue {
+            // Discord caps the whole embed at 6,000 characters: the description gets what is left.
+            let used = title.count + footer.count + fields.reduce(0) { sum, f in
+                guard case .object(let o) = f else { return sum }
+                return sum + (o["name"]?.stringValue?.count ?? 0) + (o["value"]?.stringValue?.count ?? 0)
+            }
+            let room = Swift.min(4096, 6000 - used)
+            if room > 0 { embed["description"] = .string(Self.clip(text, room)) }
+        }
         return .object(["username": "Squawk", "embeds": .array([.object(embed)]), "allowed_mentions": .object(["parse": .array([])])])
     }
 
