@@ -1,4 +1,5 @@
 import Foundation
+import SquawkCore
 import SquawkHTTP
 
 /// The typed Infinite Flight Live API v2 client, over any ``HTTPTransport``.

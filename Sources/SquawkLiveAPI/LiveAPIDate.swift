@@ -1,4 +1,5 @@
 import Foundation
+import SquawkCore
 
 /// The timestamps of the Live API, parsed by hand.
 ///
@@ -73,7 +74,7 @@ public enum LiveAPIDate {
               let minute = digits(b, 14, 2), b[16] == ascii(":"),
               let second = digits(b, 17, 2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month),
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month),
               hour <= 23, minute <= 59, second <= 59
         else { return nil }
 
@@ -112,7 +113,7 @@ public enum LiveAPIDate {
         }
         guard i == n else { return nil }
 
-        let days = daysFromCivil(year, month, day)
+        let days = CivilDate.daysFromCivil(year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
     }
@@ -130,7 +131,7 @@ public enum LiveAPIDate {
         let total = Int(whole)
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         let secondOfDay = total - days * 86_400
-        let (y, m, d) = civilFromDays(days)
+        let (y, m, d) = CivilDate.civilFromDays(days)
         // Fixed-width bytes: this runs for every timestamp the simulator serves.
         return String(unsafeUninitializedCapacity: 28) { buffer in
             var i = 0
@@ -152,38 +153,6 @@ public enum LiveAPIDate {
     }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)
-
-    /// Days since 1970-01-01 of a civil date; valid for every year the API writes (0001–9999).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The civil date of a day count since 1970-01-01 (inverse of ``daysFromCivil(_:_:_:)``).
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 
     // MARK: - Byte helpers
 

@@ -50,25 +50,8 @@ public struct RetryPolicy: Sendable, Hashable {
         return d
     }
 
-    /// Parses `Retry-After`: delay-seconds or an HTTP-date, relative to `now`. Negative → 0.
+    /// Parses `Retry-After` (delay-seconds or an HTTP-date) into seconds from `now`; see ``RetryAfter``.
     public static func parseRetryAfter(_ value: String, now: Date) -> Double? {
-        let v = value.trimmingCharacters(in: .whitespaces)
-        if let s = Double(v), s.isFinite { return max(0, s) }
-        if let date = HTTPDate.parse(v) { return max(0, date.timeIntervalSince(now)) }
-        return nil
-    }
-}
-
-/// HTTP-dates (RFC 9110 IMF-fixdate, plus the obsolete RFC 850 and asctime forms).
-public enum HTTPDate {
-    public static func parse(_ s: String) -> Date? {
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "GMT")
-            f.dateFormat = format
-            if let d = f.date(from: s) { return d }
-        }
-        return nil
+        RetryAfter.delay(value, now: now).map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
-import SquawkLiveAPI
+import SquawkCore
 import Testing
 
 @Suite("Retry-After as seconds or HTTP-date, against a given now")
 struct RetryAfterTests {
     /// 2023-11-14T22:13:20Z
-    let now = FakeLiveAPI.now
+    let now = Date(timeIntervalSince1970: 1_700_000_000)
 
     @Test func seconds() {
         #expect(RetryAfter.delay("12", now: now) == .seconds(12))

@@ -55,10 +55,10 @@ public enum RetryAfter {
             return nil
         }
         guard let day, let month, let year, let (h, m, s) = time,
-              (1...9999).contains(year), day >= 1, day <= LiveAPIDate.daysInMonth(year, month),
+              (1...9999).contains(year), day >= 1, day <= CivilDate.daysInMonth(year, month),
               h <= 23, m <= 59, s <= 60
         else { return nil }
-        let days = LiveAPIDate.daysFromCivil(year, month, day)
+        let days = CivilDate.daysFromCivil(year, month, day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + h * 3600 + m * 60 + s))
     }
 
