@@ -6,13 +6,14 @@
 SWIFT      ?= swift
 RUN_ARGS   ?=
 DEB_BUILD  := libcurl4-openssl-dev libsqlite3-dev pkg-config
+DEB_TEST   := python3 python3-venv curl
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build release bench clean
 
 ## Install missing system packages (Debian/Ubuntu).
 deps:
-	@missing=""; for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -26,14 +27,16 @@ release: deps
 
 ## Run Squawk on its embedded default.
 run: deps
-	$(SWIFT) run squawk $(if $(RUN_ARGS),$(RUN_ARGS),simulate)
+	$(SWIFT) run squawk $(if $(RUN_ARGS),$(RUN_ARGS),serve)
 
-## Every test.
+## Every test: the Swift suites, then schemathesis against a live `squawk serve`.
 test: deps
-	$(SWIFT) test --parallel
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --parallel --skip-build
+	scripts/api-fuzz.sh .build/debug/squawk
 
 bench: release
-	.build/release/squawk bench all
+	.build/release/squawk bench --help
 
 clean:
 	rm -rf .build

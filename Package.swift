@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Resources/AIRPORTS-LICENSE.txt"],
             resources: [.copy("Resources/airports.tsv")],
             swiftSettings: swiftSettings
         ),
@@ -169,6 +170,7 @@ let package = Package(
         .testTarget(
             name: "SquawkDeliveryTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

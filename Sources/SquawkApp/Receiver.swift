@@ -75,7 +75,7 @@ public struct Receiver: Sendable {
         let status = HTTPResponse.Status(code: self.status)
         let file: FileHandle?
         if let path = jsonLines {
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             file?.seekToEndOfFile()
         } else {

@@ -8,6 +8,6 @@ struct Squawk: AsyncParsableCommand {
         commandName: "squawk",
         abstract: "Infinite Flight Live API → flight-status webhooks.",
         version: SquawkApp.version,
-        subcommands: [SimulateCommand.self, RecordCommand.self, ReceiveCommand.self, KeysCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ConfigCommand.self, SimulateCommand.self, RecordCommand.self, ReceiveCommand.self, KeysCommand.self, BenchCommand.self]
     )
 }

@@ -108,6 +108,16 @@ struct SubscriptionAPITests {
             try await client.execute(uri: "/v1/nothing-here", method: .get, headers: APIHarness.headers()) { r in
                 #expect(r.status == .notFound)
             }
+            // A route that exists with another method: 405 naming the allowed ones.
+            try await client.execute(uri: "/v1/subscriptions/sub_x/rotate-secret", method: .get, headers: APIHarness.headers()) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "POST")
+                do { let value = try r.problemCode(); #expect(value == "method_not_allowed") }
+            }
+            try await client.execute(uri: "/healthz", method: .delete) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(r.headers[.allow] == "GET")
+            }
         }
     }
 

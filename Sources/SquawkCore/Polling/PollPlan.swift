@@ -69,16 +69,27 @@ public struct PollPlan: Sendable, Hashable {
     public var requestsPerMinute: Double { entries.reduce(0) { $0 + 60 / $1.interval } }
     public var degraded: Bool { stretch > 1.000_001 }
 
-    public static func make(tasks: Set<PollTask>, limit: Int, headroom: Int = 2) -> PollPlan {
+    /// The plan for `tasks` within `limit` requests a minute. `minimumFlightsInterval` and
+    /// `sessionsInterval` may lengthen (never shorten) the published minimums of flights/ATC/world
+    /// and of sessions.
+    public static func make(tasks: Set<PollTask>, limit: Int, headroom: Int = 2,
+                            minimumFlightsInterval: Double = 15, sessionsInterval: Double = 600) -> PollPlan {
         let sorted = tasks.sorted()
+        func base(_ t: PollTask) -> Double {
+            switch t {
+            case .sessions: max(t.minimumInterval, sessionsInterval)
+            case .flights, .atc, .world: max(t.minimumInterval, minimumFlightsInterval)
+            default: t.minimumInterval
+            }
+        }
         let usable = Double(max(1, limit - headroom))
-        let fixed = sorted.filter { $0 == .sessions }.reduce(0.0) { $0 + 60 / $1.minimumInterval }
-        let stretchable = sorted.filter { $0 != .sessions }.reduce(0.0) { $0 + 60 / $1.minimumInterval }
+        let fixed = sorted.filter { $0 == .sessions }.reduce(0.0) { $0 + 60 / base($1) }
+        let stretchable = sorted.filter { $0 != .sessions }.reduce(0.0) { $0 + 60 / base($1) }
         var stretch = 1.0
         if fixed + stretchable > usable, stretchable > 0 {
             stretch = stretchable / max(0.000_1, usable - fixed)
         }
-        let entries = sorted.map { t in Entry(task: t, interval: t == .sessions ? t.minimumInterval : t.minimumInterval * stretch) }
+        let entries = sorted.map { t in Entry(task: t, interval: t == .sessions ? base(t) : base(t) * stretch) }
         return PollPlan(entries: entries, limit: limit, stretch: stretch)
     }
 

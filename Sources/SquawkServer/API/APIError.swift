@@ -77,13 +77,27 @@ public struct APIError: Error, Sendable {
 }
 
 /// Turns every thrown error into a problem response.
+///
+/// With the route table it also tells a wrong method (405 with `Allow`) from a missing route (404).
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    let routes: @Sendable () -> [RouteTable.Route]
+
+    public init(routes: @escaping @Sendable () -> [RouteTable.Route] = { [] }) { self.routes = routes }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let api = APIError.from(error)
+            var api = APIError.from(error)
+            if api.status == .notFound, api.code == "route_not_found" {
+                let allowed = RouteTable.methods(allowedAt: request.uri.path, in: routes())
+                if !allowed.isEmpty {
+                    api = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))")
+                    var response = api.response()
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                    return response
+                }
+            }
             if api.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }

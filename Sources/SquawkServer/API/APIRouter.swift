@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import SquawkCore
 
 /// Builds the router of Squawk's HTTP API: `/v1` (authenticated), `/openapi.json`, health.
@@ -7,8 +8,9 @@ public enum APIRouter {
     public static func make(_ deps: APIDependencies, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
                             airlines: AirlineDirectory = .standard) -> (router: Router<APIContext>, routes: [RouteTable.Route]) {
         let router = Router(context: APIContext.self)
-        router.add(middleware: ProblemMiddleware())
-        let open = RouteTable(group: router.group(), prefix: "")
+        let recorded = NIOLockedValueBox<[RouteTable.Route]>([])
+        router.add(middleware: ProblemMiddleware(routes: { recorded.withLockedValue { $0 } }))
+        let open = RouteTable(group: router.group(), prefix: "", recorded: recorded)
         open.on(.get, "openapi.json") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
@@ -19,10 +21,10 @@ public enum APIRouter {
             headers[.contentType] = "text/plain"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
-        let v1 = RouteTable(group: router.group("v1").add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "v1")
+        let v1 = RouteTable(group: router.group("v1").add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "v1", recorded: recorded)
         SubscriptionRoutes(deps: deps).register(on: v1)
-        let flifo = RouteTable(group: router.group().add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "")
+        let flifo = RouteTable(group: router.group().add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "", recorded: recorded)
         FlifoRoutes(deps: deps, directory: flights, airlines: airlines).register(on: flifo)
-        return (router, open.routes + v1.routes + flifo.routes)
+        return (router, recorded.withLockedValue { $0 })
     }
 }

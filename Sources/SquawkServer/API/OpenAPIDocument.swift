@@ -102,6 +102,28 @@ public enum OpenAPIDocument {
                   "$ref": "#/components/schemas/Subscription"
                 }
               }
+            },
+            "links": {
+              "GetSubscription": {
+                "operationId": "getSubscription",
+                "parameters": { "id": "$response.body#/id" }
+              },
+              "UpdateSubscription": {
+                "operationId": "updateSubscription",
+                "parameters": { "id": "$response.body#/id" }
+              },
+              "DeleteSubscription": {
+                "operationId": "deleteSubscription",
+                "parameters": { "id": "$response.body#/id" }
+              },
+              "RotateSecret": {
+                "operationId": "rotateSecret",
+                "parameters": { "id": "$response.body#/id" }
+              },
+              "EnableSubscription": {
+                "operationId": "enableSubscription",
+                "parameters": { "id": "$response.body#/id" }
+              }
             }
           },
           "200": {
@@ -461,7 +483,8 @@ public enum OpenAPIDocument {
             "in": "path",
             "required": true,
             "schema": {
-              "type": "string"
+              "type": "string",
+              "enum": ["A", "D", "a", "d"]
             },
             "description": "A (arrival) or D (departure), any case"
           },
@@ -480,7 +503,8 @@ public enum OpenAPIDocument {
             "name": "notifyEndpoint",
             "in": "query",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "description": "http(s) URL; over 256 characters is error 2027"
             }
           },
           {
@@ -495,7 +519,9 @@ public enum OpenAPIDocument {
             "name": "callback",
             "in": "query",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 64,
+              "pattern": "^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$"
             },
             "description": "JSONP callback: a JavaScript identifier"
           }
@@ -679,7 +705,9 @@ public enum OpenAPIDocument {
           },
           "notifyEndpoint": {
             "type": "string",
+            "minLength": 1,
             "maxLength": 256,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
             "description": "http(s) URL of at most 256 characters; no credentials; no private, loopback, link-local, multicast or metadata address unless allow-listed"
           },
           "format": {
@@ -732,7 +760,9 @@ public enum OpenAPIDocument {
           },
           "notifyEndpoint": {
             "type": "string",
-            "maxLength": 256
+            "minLength": 1,
+            "maxLength": 256,
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"
           },
           "format": {
             "$ref": "#/components/schemas/Format"

@@ -30,4 +30,15 @@ public final class RouteTable: Sendable {
         let openAPIPath = (prefix + "/" + path).split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
         recorded.withLockedValue { $0.append(Route(method: method.rawValue, path: "/" + openAPIPath.joined(separator: "/"))) }
     }
+
+    /// The methods registered for a concrete path (`{param}` segments match any one segment).
+    public static func methods(allowedAt path: String, in routes: [Route]) -> [String] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        let methods = routes.filter { route in
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard template.count == parts.count else { return false }
+            return zip(template, parts).allSatisfy { t, p in t.hasPrefix("{") || t == p }
+        }.map(\.method)
+        return Array(Set(methods)).sorted()
+    }
 }

@@ -1,0 +1,310 @@
+import Foundation
+import SquawkCore
+
+/// Everything `squawk serve` can be told, with its defaults.
+///
+/// Sources, later ones winning: built-in defaults → the TOML file (`--config`, default
+/// `config/squawk.toml` when it exists) → `SQUAWK_*` environment variables → command-line flags.
+/// Every key is declared once in ``keys`` (name, environment variable, default, help, whether it
+/// is a secret); the example file, `squawk config check` and the error messages all come from
+/// that table, so they cannot drift apart.
+public struct SquawkConfiguration: Sendable {
+    // [server]
+    public var host = "127.0.0.1"
+    public var port = 8080
+    // [store]
+    public var storeURL = "./data/squawk.sqlite"
+    // [api]
+    public var adminKey = ""
+    public var allowList: [String] = []
+    public var allowServerTargets = false
+    // [liveapi]
+    public var liveAPIKey = ""
+    public var liveAPIBaseURL = "https://api.infiniteflight.com"
+    public var requestsPerMinute = 30
+    // [poller]
+    public var flightsInterval = 15.0
+    public var sessionsInterval = 600.0
+    public var approachDistanceNM = 50.0
+    // [simulator]
+    public var simulatorFlights = 300
+    public var simulatorSeed = 1
+    public var simulatorTimeScale = 1.0
+    // [delivery]
+    public var deliveryConcurrency = 128
+    public var retrySchedule: [Double] = RetryPolicy.standard.schedule
+    public var retentionDays = 7.0
+    public var disableAfterDays = 5.0
+    public var operatorWebhook = ""
+    public var shutdownGrace = 10.0
+    // [log]
+    public var logLevel = "info"
+    public var logFormat = "text"
+
+    public init() {}
+
+    /// Whether the upstream is the built-in simulator (no Live API key configured).
+    public var usesSimulator: Bool { liveAPIKey.isEmpty }
+
+    /// The SQLite file of `store.url` (a path or `sqlite:PATH`), nil for other schemes.
+    public var sqlitePath: String? {
+        if storeURL.hasPrefix("sqlite:") { return String(storeURL.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored) }
+        if storeURL.contains("://") { return nil }
+        return storeURL
+    }
+
+    /// The directory the store and generated files live in.
+    public var dataDirectory: String {
+        guard let p = sqlitePath else { return "./data" }
+        let dir = (p as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
+    }
+
+    // MARK: - Keys
+
+    /// A configuration key: how to read it and how to show it.
+    public struct Key: Sendable {
+        public var name: String
+        public var help: String
+        public var secret: Bool
+        let set: @Sendable (inout SquawkConfiguration, TOMLLite.Value) throws(ConfigurationError) -> Void
+        let get: @Sendable (SquawkConfiguration) -> String
+        /// `SQUAWK_SERVER_PORT` for `server.port`.
+        public var environmentName: String {
+            "SQUAWK_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    public static let keys: [Key] = [
+        .int("server.port", "TCP port of the HTTP API.", \.port, 0...65_535),
+        .string("server.host", "Address to listen on (0.0.0.0 for every interface).", \.host),
+        .string("store.url", "SQLite file (a path or sqlite:PATH).", \.storeURL),
+        .string("api.admin_key", "Admin API key; empty: one is generated into the data directory (admin.key) and printed at start.", \.adminKey, secret: true),
+        .strings("api.allow_list", "CIDRs that notifyEndpoint may point to although private (e.g. [\"127.0.0.1/32\"] for a local receiver).", \.allowList,
+                 check: { v in v.allSatisfy { IPRange(cidr: $0) != nil } ? nil : "must be CIDRs such as 10.0.0.0/8" }),
+        .bool("api.allow_server_targets", "Allow subscriptions to a whole server (every flight on a session).", \.allowServerTargets),
+        .string("liveapi.key", "Infinite Flight Live API key; empty: the built-in simulator is the upstream.", \.liveAPIKey, secret: true),
+        .string("liveapi.base_url", "Base URL of the Live API.", \.liveAPIBaseURL,
+                check: { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? nil : "must be an http(s) URL" }),
+        .int("liveapi.requests_per_minute", "The whole process's Live API budget (30 for a standard key).", \.requestsPerMinute, 1...600),
+        .double("poller.flights_interval_seconds", "Flights and ATC poll interval, per server (the API's minimum is 15).", \.flightsInterval, 15...3_600),
+        .double("poller.sessions_interval_seconds", "Sessions poll interval.", \.sessionsInterval, 60...86_400),
+        .double("poller.approach_distance_nm", "Distance from the destination that raises flight.approaching.", \.approachDistanceNM, 1...1_000),
+        .int("simulator.flights", "Flights per server in the built-in simulator.", \.simulatorFlights, 0...20_000),
+        .int("simulator.seed", "Seed of the simulated world.", \.simulatorSeed, 0...Int.max),
+        .double("simulator.time_scale", "Simulated seconds per wall second.", \.simulatorTimeScale, 0.1...1_000),
+        .int("delivery.concurrency", "Webhook sends in flight at once.", \.deliveryConcurrency, 1...4_096),
+        .doubles("delivery.retry_schedule", "Delay before each attempt, seconds (the first is normally 0).", \.retrySchedule,
+                 check: { $0.isEmpty || $0.contains { $0 < 0 } ? "must be a non-empty list of non-negative seconds" : nil }),
+        .double("delivery.retention_days", "How long delivered events and attempts are kept.", \.retentionDays, 0.01...3_650),
+        .double("delivery.disable_after_days", "A subscription failing continuously this long is disabled.", \.disableAfterDays, 0.01...365),
+        .string("delivery.operator_webhook", "URL that hears operational events (failed deliveries, disabled subscriptions); empty: none.", \.operatorWebhook, secret: true),
+        .double("delivery.shutdown_grace_seconds", "On SIGTERM, how long in-flight sends may finish.", \.shutdownGrace, 0...300),
+        .string("log.level", "trace, debug, info, notice, warning, error or critical.", \.logLevel,
+                check: { ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains($0) ? nil : "must be one of trace, debug, info, notice, warning, error, critical" }),
+        .string("log.format", "text or json (one JSON object per line).", \.logFormat,
+                check: { ["text", "json"].contains($0) ? nil : "must be text or json" }),
+    ]
+
+    // MARK: - Loading
+
+    /// Applies a TOML document; unknown keys are errors (a typo must not be silently ignored).
+    public mutating func apply(toml text: String, source: String) throws(ConfigurationError) {
+        let values: [String: TOMLLite.Value]
+        do { values = try TOMLLite.parse(text) } catch { throw ConfigurationError(key: nil, "\(source): \(error.description)") }
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let key = Self.keys.first(where: { $0.name == name }) else {
+                throw ConfigurationError(key: name, "\(source): unknown key '\(name)'")
+            }
+            try key.set(&self, value)
+        }
+    }
+
+    /// Applies `SQUAWK_*` variables that name a key; other variables are ignored.
+    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        for key in Self.keys {
+            guard let raw = environment[key.environmentName] else { continue }
+            try key.set(&self, Self.environmentValue(raw))
+        }
+    }
+
+    /// Sets one key from command-line text (flags).
+    public mutating func set(_ name: String, _ raw: String) throws(ConfigurationError) {
+        guard let key = Self.keys.first(where: { $0.name == name }) else { throw ConfigurationError(key: name, "unknown key '\(name)'") }
+        try key.set(&self, Self.environmentValue(raw))
+    }
+
+    /// Environment values are text: a number stays a number, `a,b` is a list, anything else is a string.
+    static func environmentValue(_ raw: String) -> TOMLLite.Value {
+        if let v = try? TOMLLite.parse("v = \(raw)")["v"] { return v }
+        if raw.contains(",") { return .array(raw.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }) }
+        return .string(raw)
+    }
+
+    // MARK: - Showing
+
+    /// `key = value` lines with secrets masked, for `squawk config check` and the start banner.
+    public func effectiveLines() -> [String] {
+        Self.keys.map { key in
+            let value = key.get(self)
+            let shown = key.secret ? (value == "\"\"" ? "\"\" (not set)" : "\"****\" (set)") : value
+            return "\(key.name) = \(shown)"
+        }
+    }
+
+    /// The documented example file: every key, its help and its default.
+    public static func exampleTOML() -> String {
+        let defaults = SquawkConfiguration()
+        var out = """
+        # Squawk configuration: every key with its default. Copy to config/squawk.toml and edit,
+        # or set the environment variable shown (SQUAWK_SECTION_KEY), or pass a flag.
+        # Generated by `squawk config example`; a test keeps it in step with the code.
+
+        """
+        var section = ""
+        for key in keys.sorted(by: { $0.name.split(separator: ".")[0] < $1.name.split(separator: ".")[0] }) {
+            let parts = key.name.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts[0] != section {
+                section = parts[0]
+                out += "\n[\(section)]\n"
+            }
+            out += "# \(key.help) (env \(key.environmentName))\n\(parts[1]) = \(key.get(defaults))\n"
+        }
+        return out
+    }
+}
+
+/// A configuration problem, naming the key.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var key: String?
+    public var message: String
+    public init(key: String?, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+    public var description: String { message }
+}
+
+// MARK: - Key builders
+
+extension SquawkConfiguration.Key {
+    typealias Config = SquawkConfiguration
+
+    static func quoted(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func mismatch(_ name: String, _ expected: String) -> ConfigurationError {
+        ConfigurationError(key: name, "\(name): expected \(expected)")
+    }
+
+    static func string(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, String> & Sendable, secret: Bool = false,
+                       check: @escaping @Sendable (String) -> String? = { _ in nil }) -> Self {
+        Self(name: name, help: help, secret: secret, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            let s: String
+            switch v {
+            case .string(let x): s = x
+            case .integer(let i): s = String(i)
+            default: throw mismatch(name, "a string")
+            }
+            if let problem = check(s) { throw ConfigurationError(key: name, "\(name): \(problem)") }
+            c[keyPath: path] = s
+        }, get: { quoted($0[keyPath: path]) })
+    }
+
+    static func int(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Int> & Sendable, _ range: ClosedRange<Int>) -> Self {
+        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            guard case .integer(let i) = v else { throw mismatch(name, "an integer") }
+            guard range.contains(i) else { throw ConfigurationError(key: name, "\(name): \(i) is outside \(range.lowerBound)…\(range.upperBound)") }
+            c[keyPath: path] = i
+        }, get: { String($0[keyPath: path]) })
+    }
+
+    static func double(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Double> & Sendable, _ range: ClosedRange<Double>) -> Self {
+        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            let d: Double
+            switch v {
+            case .integer(let i): d = Double(i)
+            case .float(let x): d = x
+            default: throw mismatch(name, "a number")
+            }
+            guard range.contains(d) else { throw ConfigurationError(key: name, "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
+            c[keyPath: path] = d
+        }, get: { format($0[keyPath: path]) })
+    }
+
+    static func bool(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Bool> & Sendable) -> Self {
+        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            guard case .bool(let b) = v else { throw mismatch(name, "true or false") }
+            c[keyPath: path] = b
+        }, get: { String($0[keyPath: path]) })
+    }
+
+    static func strings(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [String]> & Sendable,
+                        check: @escaping @Sendable ([String]) -> String? = { _ in nil }) -> Self {
+        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            let items: [TOMLLite.Value]
+            switch v {
+            case .array(let a): items = a
+            case .string(let s): items = s.isEmpty ? [] : [.string(s)]
+            default: throw mismatch(name, "a list of strings")
+            }
+            var out: [String] = []
+            for item in items {
+                guard case .string(let s) = item else { throw mismatch(name, "a list of strings") }
+                out.append(s)
+            }
+            if let problem = check(out) { throw ConfigurationError(key: name, "\(name): \(problem)") }
+            c[keyPath: path] = out
+        }, get: { "[" + $0[keyPath: path].map(quoted).joined(separator: ", ") + "]" })
+    }
+
+    static func doubles(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [Double]> & Sendable,
+                        check: @escaping @Sendable ([Double]) -> String? = { _ in nil }) -> Self {
+        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+            let items: [TOMLLite.Value]
+            switch v {
+            case .array(let a): items = a
+            case .integer, .float: items = [v]
+            case .string(let s): items = s.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)).map(TOMLLite.Value.float) ?? .string(String($0)) }
+            default: throw mismatch(name, "a list of numbers")
+            }
+            var out: [Double] = []
+            for item in items {
+                switch item {
+                case .integer(let i): out.append(Double(i))
+                case .float(let d): out.append(d)
+                default: throw mismatch(name, "a list of numbers")
+                }
+            }
+            if let problem = check(out) { throw ConfigurationError(key: name, "\(name): \(problem)") }
+            c[keyPath: path] = out
+        }, get: { "[" + $0[keyPath: path].map(format).joined(separator: ", ") + "]" })
+    }
+
+    static func format(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+    }
+}
+
+// MARK: - One call that loads everything
+
+extension SquawkConfiguration {
+    /// The default file, read when no `--config` is given and it exists.
+    public static let defaultFile = "config/squawk.toml"
+
+    /// Defaults → file → environment → flags. A named file that is missing is an error.
+    public static func load(file: String?, environment: [String: String], flags: [(String, String)]) throws(ConfigurationError) -> SquawkConfiguration {
+        var c = SquawkConfiguration()
+        let path = file ?? environment["SQUAWK_CONFIG"] ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError(key: nil, "cannot read the configuration file \(path)")
+            }
+            try c.apply(toml: text, source: path)
+        }
+        try c.apply(environment: environment)
+        for (name, value) in flags { try c.set(name, value) }
+        return c
+    }
+}

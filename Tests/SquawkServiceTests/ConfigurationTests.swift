@@ -1,0 +1,118 @@
+import Foundation
+@testable import SquawkApp
+import Testing
+
+@Suite("Configuration: file, environment, flags")
+struct ConfigurationTests {
+    @Test("the committed example file is exactly what the code documents, and it loads to the defaults")
+    func exampleInStep() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/squawk.example.toml")
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == SquawkConfiguration.exampleTOML(), "regenerate with: squawk config example > config/squawk.example.toml")
+        var c = SquawkConfiguration()
+        try c.apply(toml: committed, source: "example")
+        #expect(c.effectiveLines() == SquawkConfiguration().effectiveLines())
+    }
+
+    @Test("later sources win: file, then SQUAWK_* environment, then flags")
+    func precedence() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("s.toml").path
+        try """
+        [server]
+        port = 9001   # comment
+        host = "0.0.0.0"
+        [delivery]
+        retry_schedule = [0, 1.5, 60]
+        [api]
+        allow_list = ["10.0.0.0/8", "127.0.0.1/32"]
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let c = try SquawkConfiguration.load(file: file, environment: ["SQUAWK_SERVER_PORT": "9002", "SQUAWK_LIVEAPI_KEY": "abc", "HOME": "/root"],
+                                             flags: [("server.port", "9003")])
+        #expect(c.port == 9003)
+        #expect(c.host == "0.0.0.0")
+        #expect(c.retrySchedule == [0, 1.5, 60])
+        #expect(c.allowList == ["10.0.0.0/8", "127.0.0.1/32"])
+        #expect(c.liveAPIKey == "abc")
+        #expect(!c.usesSimulator)
+        let env = try SquawkConfiguration.load(file: file, environment: ["SQUAWK_SERVER_PORT": "9002"], flags: [])
+        #expect(env.port == 9002)
+    }
+
+    @Test("a bad key or value fails with a message naming the key", arguments: [
+        ("[server]\nprot = 1", "server.prot"),
+        ("[server]\nport = 70000", "server.port"),
+        ("[server]\nport = \"x\"", "server.port"),
+        ("[api]\nallow_list = [\"not-a-cidr\"]", "api.allow_list"),
+        ("[log]\nformat = \"xml\"", "log.format"),
+        ("[delivery]\nretry_schedule = []", "delivery.retry_schedule"),
+        ("[liveapi]\nrequests_per_minute = 0", "liveapi.requests_per_minute"),
+    ])
+    func badValues(_ text: String, _ key: String) {
+        var c = SquawkConfiguration()
+        do {
+            try c.apply(toml: text, source: "test.toml")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.key == key)
+            #expect(error.message.contains(key))
+        }
+    }
+
+    @Test("malformed TOML names the line")
+    func malformed() {
+        var c = SquawkConfiguration()
+        #expect(throws: ConfigurationError.self) { try c.apply(toml: "[server]\nport 8080", source: "x.toml") }
+        do { try c.apply(toml: "[server]\n\nport = \"unterminated", source: "x.toml") } catch {
+            #expect(error.message.contains("line 3"))
+        }
+    }
+
+    @Test("secrets are masked in the effective configuration")
+    func masking() throws {
+        var c = SquawkConfiguration()
+        try c.set("liveapi.key", "\"super-secret-key\"")
+        try c.set("api.admin_key", "sqk_topsecret")
+        try c.set("delivery.operator_webhook", "https://ops.example.com/hook?token=abc")
+        let text = ConfigReport.lines(c).joined(separator: "\n")
+        #expect(!text.contains("super-secret-key"))
+        #expect(!text.contains("sqk_topsecret"))
+        #expect(!text.contains("token=abc"))
+        #expect(text.contains("liveapi.key = \"****\" (set)"))
+    }
+
+    @Test("config check shows the polling plan inside the budget, degraded when the budget is small")
+    func plan() throws {
+        var c = SquawkConfiguration()
+        #expect(ConfigReport.lines(c).contains { $0.contains("3 servers watched: 6 × flights+atc every 15 s") && $0.contains("of 30") })
+        try c.set("liveapi.requests_per_minute", "10")
+        #expect(ConfigReport.lines(c).contains { $0.contains("3 servers watched") && $0.contains("degraded") })
+    }
+
+    @Test("serve's admin key is generated once (mode 0600) and reused on the next start")
+    func adminKeyFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var c = SquawkConfiguration()
+        c.storeURL = dir.appendingPathComponent("data/squawk.sqlite").path
+        let first = try ServeApp.build(c, logger: .init(label: "test"))
+        #expect(first.adminKeyGenerated)
+        #expect(first.adminKey.hasPrefix("sqk_"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("data/admin.key").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let second = try ServeApp.build(c, logger: .init(label: "test"))
+        #expect(!second.adminKeyGenerated)
+        #expect(second.adminKey == first.adminKey)
+        // Demo mode (no Live API key): loopback receivers are allowed.
+        #expect(first.rules.endpointPolicy.allowList.isEmpty == false)
+    }
+
+    @Test("a store URL that is not SQLite is refused naming store.url")
+    func notSQLite() {
+        var c = SquawkConfiguration()
+        c.storeURL = "mysql://db/squawk"
+        #expect { _ = try ServeApp.build(c, logger: .init(label: "test")) } throws: { ($0 as? ConfigurationError)?.key == "store.url" }
+    }
+}
