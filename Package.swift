@@ -164,7 +164,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SquawkSQLiteTests",
-            dependencies: ["SquawkSQLite", "SquawkStore", "SquawkTesting"],
+            dependencies: ["SquawkSQLite", "SquawkStore", "SquawkTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

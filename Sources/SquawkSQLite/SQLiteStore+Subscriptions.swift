@@ -110,18 +110,7 @@ extension SQLiteStore: SubscriptionStore {
     /// Secrets with no expiry or an expiry after `now`: the current one first, then the
     /// rotated-out ones, newest first.
     public func secrets(subscriptionId: String, now: Date) async throws -> [SigningSecret] {
-        try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT secret, created_at, expires_at FROM subscription_secrets
-                WHERE subscription_id = ? AND (expires_at IS NULL OR expires_at > ?)
-                ORDER BY expires_at IS NULL DESC, created_at DESC
-                """, arguments: [subscriptionId, now.timeIntervalSince1970]).map { row in
-                let created: Double = row[1]
-                let expires: Double? = row[2]
-                return SigningSecret(secret: row[0], createdAt: Date(timeIntervalSince1970: created),
-                                     expiresAt: expires.map(Date.init(timeIntervalSince1970:)))
-            }
-        }
+        try await read { db in try Self.validSecrets(db, subscriptionIds: [subscriptionId], now: now)[subscriptionId] ?? [] }
     }
 
     /// Sets status and reason (whatever the owner) and `updated_at = at`; `.notFound` when absent.
@@ -174,6 +163,25 @@ extension SQLiteStore: SubscriptionStore {
         try db.cachedStatement(sql: SubscriptionColumns.insertSQL).execute(arguments: SubscriptionColumns.arguments(subscription))
         try db.cachedStatement(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [subscription.id, secret.secret, secret.createdAt.timeIntervalSince1970, secret.expiresAt?.timeIntervalSince1970])
+    }
+
+    /// The secrets of each subscription that are valid at `now` (no expiry, or an expiry after
+    /// `now`), current first, then rotated-out ones, newest first. Subscriptions with none are absent.
+    /// One query for any number of subscriptions (the dispatcher's claims need many at once).
+    static func validSecrets(_ db: Database, subscriptionIds: [String], now: Date) throws -> [String: [SigningSecret]] {
+        var result: [String: [SigningSecret]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT subscription_id, secret, created_at, expires_at FROM subscription_secrets
+            WHERE subscription_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
+            ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
+            """, arguments: [jsonArray(subscriptionIds), now.timeIntervalSince1970])
+        while let row = try rows.next() {
+            let created: Double = row[2]
+            let expires: Double? = row[3]
+            result[row[0], default: []].append(SigningSecret(secret: row[1], createdAt: Date(timeIntervalSince1970: created),
+                                                             expiresAt: expires.map(Date.init(timeIntervalSince1970:))))
+        }
+        return result
     }
 
     /// One owner's subscription by id.

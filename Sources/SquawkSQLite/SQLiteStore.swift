@@ -122,6 +122,13 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// `values` as a JSON array, the one argument of `IN (SELECT value FROM json_each(?))`: a
+    /// set of any size in one statement, without a placeholder per value.
+    static func jsonArray(_ values: [String]) -> String {
+        // Encoding [String] cannot fail.
+        String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
     /// The value of `PRAGMA name` on a reader connection, for diagnostics and tests
     /// (`journal_mode`, `foreign_keys`…). `name` must be a bare identifier.
     public func pragma(_ name: String) async throws -> String? {

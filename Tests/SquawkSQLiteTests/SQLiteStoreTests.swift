@@ -20,7 +20,7 @@ struct SQLiteStoreTests {
         do {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
-            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys"])
+            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
@@ -31,15 +31,17 @@ struct SQLiteStoreTests {
         #expect(try await reopened.count() == 1)
     }
 
-    @Test("the schema has the tables, indexes and no delivery tables yet")
+    @Test("the schema has the tables and indexes")
     func schemaObjects() async throws {
         let store = try SQLiteStore.temporary()
         let names = try await store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
         #expect(names == [
-            "api_keys", "idempotency_keys", "idempotency_keys_subscription", "subscription_secrets",
-            "subscription_secrets_one_current", "subscriptions", "subscriptions_owner_id", "subscriptions_status",
+            "api_keys", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_leases", "deliveries_unfinished",
+            "delivery_attempts", "delivery_attempts_delivery", "events", "events_created", "idempotency_keys",
+            "idempotency_keys_subscription", "subscription_secrets", "subscription_secrets_one_current", "subscriptions",
+            "subscriptions_owner_id", "subscriptions_status",
         ])
     }
 

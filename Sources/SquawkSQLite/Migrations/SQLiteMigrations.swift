@@ -9,6 +9,7 @@ enum SQLiteMigrations {
     static let all: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
         (Migration0001Subscriptions.name, Migration0001Subscriptions.apply),
         (Migration0002APIKeys.name, Migration0002APIKeys.apply),
+        (Migration0003Deliveries.name, Migration0003Deliveries.apply),
     ]
 
     /// A migrator holding ``all``.

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import SquawkCore
+import SquawkStore
+
+/// The mapping between ``FlightEvent`` values and rows of the `events` table, by hand: one column
+/// list, one argument list, one decoder. The subject fields are columns; `data` is a JSON object.
+enum EventColumns {
+    /// The columns of a ``FlightEvent``, in the order ``decode(_:)`` reads them.
+    static let list = """
+        id, type, at, server_id, server_name, flight_id, user_id, username, callsign, \
+        virtual_organization, airport, frequency_id, data
+        """
+    /// Inserts an event: ``list`` plus `created_at`, bound by ``arguments(_:data:createdAt:)``.
+    static let insertSQL = "INSERT INTO events (\(list), created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+    // MARK: - Encoding
+
+    /// Statement arguments for ``insertSQL``; `data` is the output of ``encodeData(_:)``.
+    static func arguments(_ e: FlightEvent, data: String, createdAt: Date) -> StatementArguments {
+        [
+            e.id, e.type.rawValue, e.at.timeIntervalSince1970, e.server?.id, e.server?.name, e.flightId, e.userId,
+            e.username, e.callsign, e.virtualOrganization, e.airport, e.frequencyId, data, createdAt.timeIntervalSince1970,
+        ]
+    }
+
+    /// A JSON object with sorted keys; `{}` when empty. Numbers that JSON cannot carry (NaN,
+    /// infinities) are ``StoreError/Code/constraint``.
+    static func encodeData(_ data: [String: JSONValue]) throws -> String {
+        guard !data.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(data), as: UTF8.self)
+        } catch {
+            throw StoreError(.constraint, "event data cannot be written as JSON (a number is not finite)")
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// An event from a row selected with ``list``. An unknown type (a newer build's event read by
+    /// an older one) or unreadable data is ``StoreError/Code/unavailable``.
+    static func decode(_ row: Row) throws -> FlightEvent {
+        let typeRaw: String = row[1]
+        guard let type = EventType(rawValue: typeRaw) else {
+            throw StoreError(.unavailable, "event row has an unknown type")
+        }
+        let at: Double = row[2]
+        let serverId: String? = row[3]
+        let serverName: String? = row[4]
+        let dataText: String = row[12]
+        return FlightEvent(
+            id: row[0], type: type, at: Date(timeIntervalSince1970: at),
+            server: serverId.flatMap { id in serverName.map { ServerRef(id: id, name: $0) } },
+            flightId: row[5], userId: row[6], username: row[7], callsign: row[8], virtualOrganization: row[9],
+            airport: row[10], frequencyId: row[11], data: try decodeData(dataText))
+    }
+
+    /// The inverse of ``encodeData(_:)``.
+    static func decodeData(_ text: String) throws -> [String: JSONValue] {
+        guard text != "{}" else { return [:] }
+        do {
+            return try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.unavailable, "event row has unreadable data")
+        }
+    }
+}
