@@ -20,7 +20,7 @@ struct SQLiteStoreTests {
         do {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
-            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries"])
+            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
@@ -40,7 +40,7 @@ struct SQLiteStoreTests {
         #expect(names == [
             "api_keys", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_leases", "deliveries_unfinished",
             "delivery_attempts", "delivery_attempts_delivery", "events", "events_created", "idempotency_keys",
-            "idempotency_keys_subscription", "subscription_secrets", "subscription_secrets_one_current", "subscriptions",
+            "idempotency_keys_subscription", "poller_state", "subscription_secrets", "subscription_secrets_one_current", "subscriptions",
             "subscriptions_owner_id", "subscriptions_status",
         ])
     }

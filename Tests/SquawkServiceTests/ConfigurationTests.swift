@@ -86,7 +86,7 @@ struct ConfigurationTests {
     @Test("config check shows the polling plan inside the budget, degraded when the budget is small")
     func plan() throws {
         var c = SquawkConfiguration()
-        #expect(ConfigReport.lines(c).contains { $0.contains("3 servers watched: 6 × flights+atc every 15 s") && $0.contains("of 30") })
+        #expect(ConfigReport.lines(c).contains { $0.contains("3 servers watched: 3 × atc every 15 s + 3 × flights every 15 s") && $0.contains("of 30") })
         try c.set("liveapi.requests_per_minute", "10")
         #expect(ConfigReport.lines(c).contains { $0.contains("3 servers watched") && $0.contains("degraded") })
     }

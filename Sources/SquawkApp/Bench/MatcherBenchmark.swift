@@ -5,9 +5,9 @@ import SquawkCore
 /// large set of subscriptions, and resident memory of a matcher holding very many.
 ///
 /// Subscriptions are a realistic mix: flight ids, exact callsigns, callsign prefixes and
-/// virtual-organisation suffixes, users, airports, and a few whole-server ones. Events are
-/// takeoffs and landings of flights drawn from the same populations, so most of them match
-/// something. Not a test: figures depend on the machine; run it in release on an idle one.
+/// virtual-organisation suffixes, users, airports (2,000 of them), and ten whole-server ones.
+/// Events are takeoffs and landings of flights drawn from the same populations, so most of them
+/// match something (about twenty subscriptions each, ten of them the server-wide ones). Not a test: figures depend on the machine; run it in release on an idle one.
 public enum MatcherBenchmark {
     public struct Result: Sendable, CustomStringConvertible {
         public var subscriptions: Int
@@ -20,45 +20,61 @@ public enum MatcherBenchmark {
         public var matchesPerBatch: Int
         /// RSS growth while building the matcher, bytes (Linux).
         public var residentGrowthBytes: Int?
+        /// The process's whole RSS with the matcher built (Linux).
+        public var residentTotalBytes: Int?
 
         public var description: String {
             let rss = residentGrowthBytes.map { String(format: "%.0f MB (%.0f B/subscription)", Double($0) / 1_048_576, Double($0) / Double(max(1, subscriptions))) } ?? "n/a"
-            return String(format: "matcher: %d subscriptions built in %.2f s; %d events matched in median %.3f ms (p99 %.3f ms), %d matches per batch; RSS growth %@",
-                          subscriptions, buildSeconds, events, medianBatchSeconds * 1000, p99BatchSeconds * 1000, matchesPerBatch, rss)
+            let total = residentTotalBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "n/a"
+            return String(format: "matcher: %d subscriptions built in %.2f s; %d events matched in median %.3f ms (p99 %.3f ms), %d matches per batch; RSS growth %@, process RSS %@",
+                          subscriptions, buildSeconds, events, medianBatchSeconds * 1000, p99BatchSeconds * 1000, matchesPerBatch, rss, total)
         }
     }
 
-    static let airports = ["KLAX", "KSFO", "KJFK", "EGLL", "EHAM", "LFPG", "EDDF", "RJTT", "YSSY", "OMDB", "KATL", "KORD",
-                           "KDEN", "KSEA", "CYYZ", "LEMD", "LIRF", "EGKK", "KBOS", "KMIA"]
-    static let airlines = ["DAL", "UAL", "AAL", "BAW", "AFR", "DLH", "KLM", "SWA", "JBU", "QFA", "UAE", "ANA"]
+    /// Three-letter airline codes and two-letter virtual-organisation suffixes, drawn from pools
+    /// the size of the real ones (hundreds of airlines, about a hundred VAs).
+    static func airline(_ n: Int) -> String {
+        let a = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return String([a[n % 26], a[(n / 26) % 26], a[(n / 676) % 26]])
+    }
+    static func organisation(_ n: Int) -> String {
+        let a = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return String([a[n % 26], a[(n / 26) % 4]]) + "VA"
+    }
 
     /// Builds `subscriptions` subscriptions, then matches `events` events `runs` times.
     public static func run(subscriptions count: Int = 100_000, events eventCount: Int = 1_000, runs: Int = 50,
                            seed: UInt64 = 0x4D41_5443) -> Result {
         var rng = SplitMix64(seed: seed)
         let flightPool = max(1, count / 4)
+        let airports = Array(AirportIndex.bundled.airports.prefix(2_000).map(\.icao))
         func flightId(_ n: Int) -> String { "f\(String(n, radix: 16))-0000-4000-8000-\(String(n &* 2654435761 & 0xFFFF_FFFF, radix: 16))" }
-        func callsign(_ n: Int) -> String { airlines[n % airlines.count] + String(n % 9000 + 1) }
+        // A flight's callsign: an airline's, or a virtual organisation's (suffix) for one in five.
+        func callsign(_ n: Int) -> String {
+            n % 5 == 0 ? "N\(n % 900 + 100)" + organisation(n / 5 % 100) : airline(n % 300) + String(n % 9000 + 1)
+        }
         let created = Date(timeIntervalSince1970: 1_790_000_000)
-        let all: EventType.AllCases = EventType.allCases
+        let all = Set(EventType.allCases)
         let rssBefore = ProcessMeter.residentBytes()
         let clock = ContinuousClock()
         var matcher = Matcher()
+        // The mix: flights 40 %, exact callsigns 30 %, airline prefixes 2 %, VA suffixes 1 %,
+        // pilots 17 %, airports 10 %, and ten whole-server subscriptions (an operator's own).
         let build = clock.measure {
             for i in 0..<count {
-                let pick = Int.random(in: 0..<100, using: &rng)
+                let pick = Int.random(in: 0..<1000, using: &rng)
                 let n = Int.random(in: 0..<flightPool, using: &rng)
                 let target: SubscriptionTarget
                 switch pick {
-                case 0..<40: target = .init(kind: .flight, id: flightId(n))
-                case 40..<70: target = .init(kind: .callsign, id: callsign(n))
-                case 70..<72: target = .init(kind: .callsign, id: airlines[n % airlines.count] + "*")
-                case 72..<73: target = .init(kind: .callsign, id: "*VA")
-                case 73..<90: target = .init(kind: .user, id: "user-\(n)")
-                case 90..<99: target = .init(kind: .airport, id: airports[n % airports.count])
-                default: target = .init(kind: .server, id: "Expert Server")
+                case _ where i < 10: target = .init(kind: .server, id: "Expert Server")
+                case 0..<400: target = .init(kind: .flight, id: flightId(n))
+                case 400..<700: target = .init(kind: .callsign, id: callsign(n))
+                case 700..<720: target = .init(kind: .callsign, id: airline(n % 300) + "*")
+                case 720..<730: target = .init(kind: .callsign, id: "*" + organisation(n % 100))
+                case 730..<900: target = .init(kind: .user, id: "user-\(n)")
+                default: target = .init(kind: .airport, id: airports[n % airports.count])
                 }
-                let events: Set<EventType> = pick < 90 ? Set(all) : [.takeoff, .landing]
+                let events: Set<EventType> = pick < 900 ? all : [.takeoff, .landing]
                 matcher.insert(Subscription(
                     id: "sub_\(String(i, radix: 32))", ownerKeyId: "admin", target: target, server: nil,
                     events: events, notifyEndpoint: "https://hooks.example.com/\(i)", createdAt: created))
@@ -88,6 +104,7 @@ public enum MatcherBenchmark {
             medianBatchSeconds: ProcessMeter.median(times),
             p99BatchSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
             matchesPerBatch: matches,
-            residentGrowthBytes: rssBefore.flatMap { b in rssAfter.map { $0 - b } })
+            residentGrowthBytes: rssBefore.flatMap { b in rssAfter.map { $0 - b } },
+            residentTotalBytes: rssAfter)
     }
 }

@@ -3,6 +3,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SquawkCore
+import SquawkHTTP
+import SquawkLiveAPI
 import SquawkServer
 import SquawkSQLite
 import SquawkStore
@@ -61,10 +63,57 @@ public struct ServeApp: Sendable {
     }
 
     /// The HTTP API's router.
-    public func router(onChange: @escaping @Sendable (SubscriptionChange) async -> Void = { _ in }) -> Router<APIContext> {
+    public func router(live: LiveSubscriptions? = nil, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
+                       extra: (Router<APIContext>) -> Void = { _ in }) -> Router<APIContext> {
         let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
-                                   onChange: onChange)
-        return APIRouter.make(deps).router
+                                   onChange: { change in live?.apply(change) })
+        let router = APIRouter.make(deps, flights: flights).router
+        extra(router)
+        return router
+    }
+
+    /// The long-running parts, built over this app's store: what `run` starts, and what tests
+    /// drive directly.
+    public struct Parts: Sendable {
+        public let live: LiveSubscriptions
+        public let poller: Poller
+        public let dispatcher: Dispatcher
+        public let janitor: Janitor
+        public let upstream: LateUpstream
+        public let transport: CurlTransport
+    }
+
+    /// Builds the poller, dispatcher and janitor over the store.
+    public func parts(logger: Logger) async throws -> Parts {
+        let c = configuration
+        let live = LiveSubscriptions(try await store.allActive())
+        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: c.deliveryConcurrency + 8))
+        var dispatch = DispatcherConfiguration()
+        dispatch.concurrency = c.deliveryConcurrency
+        dispatch.retryPolicy = RetryPolicy(schedule: c.retrySchedule)
+        let operatorHook = c.operatorWebhook
+        let dispatcher = Dispatcher(
+            store: store, transport: transport, endpointPolicy: rules.endpointPolicy, configuration: dispatch,
+            logger: logger, onOperationalEvent: { event in
+                logger.warning("operational event", metadata: ["kind": "\(event.kind.rawValue)", "subscription": "\(event.subscriptionId)",
+                                                                "reason": "\(event.reason)"])
+                if !operatorHook.isEmpty { await OperatorWebhook.send(event, to: operatorHook, transport: transport, logger: logger) }
+            })
+        let pipeline = EventPipeline(deliveries: store, subscriptions: store, live: live, logger: logger,
+                                     onEnqueued: { dispatcher.wake() })
+        var pollerConfig = PollerConfiguration()
+        pollerConfig.requestsPerMinute = c.requestsPerMinute
+        pollerConfig.flightsInterval = c.flightsInterval
+        pollerConfig.sessionsInterval = c.sessionsInterval
+        pollerConfig.diff.approachingDistanceNM = c.approachDistanceNM
+        let upstream = LateUpstream()
+        if !c.usesSimulator {
+            upstream.set(LiveAPIClient(apiKey: c.liveAPIKey, transport: transport, baseURL: c.liveAPIBaseURL))
+        }
+        let poller = Poller(upstream: upstream, pipeline: pipeline, live: live, stateStore: store,
+                            configuration: pollerConfig, logger: logger)
+        let janitor = Janitor(store: store, retention: c.retentionDays * 86_400, logger: logger)
+        return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport)
     }
 
     /// Runs until SIGTERM/SIGINT. `announce` hears the banner lines once the API listens.
@@ -73,8 +122,15 @@ public struct ServeApp: Sendable {
         let adminKey = self.adminKey
         let notices = self.notices
         let generated = adminKeyGenerated
+        let parts = try await self.parts(logger: logger)
+        defer { parts.transport.shutdown() }
+        let metrics = PrometheusMetrics.bootstrap()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.usesSimulator {
+            services.append(.init(service: try EmbeddedSimulator.application(configuration, upstream: parts.upstream, transport: parts.transport)))
+        }
         let app = Application(
-            router: router(),
+            router: router(live: parts.live, flights: parts.poller, extra: { metrics.route(on: $0) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -85,10 +141,21 @@ public struct ServeApp: Sendable {
             },
             logger: logger
         )
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        // Order matters for shutdown (reverse order): the API stops taking requests first, then
+        // the poller stops, then the dispatcher finishes what is in flight, then the janitor.
+        services += [
+            .init(service: parts.janitor),
+            .init(service: parts.dispatcher),
+            .init(service: parts.poller),
+            .init(service: app),
+        ]
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // In-flight sends get `delivery.shutdown_grace_seconds`; then the group cancels what is
+        // left (an unacknowledged claim simply comes back when its lease ends).
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.shutdownGrace * 1000))
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
+        logger.info("stopped")
     }
 }

@@ -55,8 +55,12 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
 ///
 /// Every task runs at its minimum interval when the sum fits within `limit` per minute (with
 /// `headroom` requests per minute kept free for retries and one-off lookups). Otherwise the
-/// intervals of all tasks except `sessions` are stretched by one common factor — the service
-/// degrades evenly (longer intervals, a warning, a metric), it never exceeds the budget.
+/// service degrades evenly — longer intervals, a warning, a metric — and never exceeds the
+/// budget, in two tiers:
+/// 1. the **core** (flights, ATC, world; sessions is fixed) gets the budget first; if it alone
+///    does not fit, its intervals stretch by one common factor and nothing else runs;
+/// 2. **extras** (ATIS, flight plans) share what is left, stretched by their own factor, so
+///    watching many flights' plans never slows down takeoff and landing detection.
 public struct PollPlan: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         public var task: PollTask
@@ -64,10 +68,12 @@ public struct PollPlan: Sendable, Hashable {
     }
     public var entries: [Entry]
     public var limit: Int
-    /// 1 when every task runs at its minimum interval; above 1 when stretched.
+    /// 1 when every core task runs at its minimum interval; above 1 when stretched.
     public var stretch: Double
+    /// The same for ATIS and flight plans (infinity when they do not fit at all and are dropped).
+    public var extraStretch: Double
     public var requestsPerMinute: Double { entries.reduce(0) { $0 + 60 / $1.interval } }
-    public var degraded: Bool { stretch > 1.000_001 }
+    public var degraded: Bool { stretch > 1.000_001 || extraStretch > 1.000_001 }
 
     /// The plan for `tasks` within `limit` requests a minute. `minimumFlightsInterval` and
     /// `sessionsInterval` may lengthen (never shorten) the published minimums of flights/ATC/world
@@ -82,15 +88,36 @@ public struct PollPlan: Sendable, Hashable {
             default: t.minimumInterval
             }
         }
+        func isExtra(_ t: PollTask) -> Bool {
+            switch t {
+            case .atis, .flightPlan: true
+            default: false
+            }
+        }
         let usable = Double(max(1, limit - headroom))
         let fixed = sorted.filter { $0 == .sessions }.reduce(0.0) { $0 + 60 / base($1) }
-        let stretchable = sorted.filter { $0 != .sessions }.reduce(0.0) { $0 + 60 / base($1) }
+        let core = sorted.filter { $0 != .sessions && !isExtra($0) }.reduce(0.0) { $0 + 60 / base($1) }
+        let extra = sorted.filter(isExtra).reduce(0.0) { $0 + 60 / base($1) }
         var stretch = 1.0
-        if fixed + stretchable > usable, stretchable > 0 {
-            stretch = stretchable / max(0.000_1, usable - fixed)
+        if fixed + core > usable, core > 0 {
+            stretch = core / max(0.000_1, usable - fixed)
         }
-        let entries = sorted.map { t in Entry(task: t, interval: t == .sessions ? base(t) : base(t) * stretch) }
-        return PollPlan(entries: entries, limit: limit, stretch: stretch)
+        let left = usable - fixed - core / stretch
+        var extraStretch = 1.0
+        if extra > 0, extra > left {
+            extraStretch = left >= 0.5 ? extra / left : .infinity
+        }
+        var entries: [Entry] = []
+        for t in sorted {
+            if t == .sessions {
+                entries.append(Entry(task: t, interval: base(t)))
+            } else if isExtra(t) {
+                if extraStretch.isFinite { entries.append(Entry(task: t, interval: base(t) * extraStretch)) }
+            } else {
+                entries.append(Entry(task: t, interval: base(t) * stretch))
+            }
+        }
+        return PollPlan(entries: entries, limit: limit, stretch: stretch, extraStretch: extraStretch)
     }
 
     /// "3 servers × 2 endpoints every 15 s + sessions every 600 s = 24.1 requests/min of 30".
@@ -99,7 +126,8 @@ public struct PollPlan: Sendable, Hashable {
         for e in entries {
             let key: String = switch e.task {
             case .sessions: "sessions"
-            case .flights, .atc: "flights+atc"
+            case .flights: "flights"
+            case .atc: "atc"
             case .world: "world"
             case .atis: "atis"
             case .flightPlan: "flight plans"
@@ -111,7 +139,10 @@ public struct PollPlan: Sendable, Hashable {
         }
         let rpm = (requestsPerMinute * 10).rounded() / 10
         var s = parts.joined(separator: " + ") + " = \(rpm) requests/min of \(limit)"
-        if degraded { s += " (degraded: intervals stretched ×\((stretch * 100).rounded() / 100) to fit the budget)" }
+        if stretch > 1.000_001 { s += " (degraded: intervals stretched ×\((stretch * 100).rounded() / 100) to fit the budget)" }
+        if extraStretch > 1.000_001 {
+            s += extraStretch.isFinite ? " (ATIS and flight plans stretched ×\((extraStretch * 100).rounded() / 100))" : " (no budget left for ATIS and flight plans)"
+        }
         return s
     }
 }

@@ -5,20 +5,28 @@
 /// at most 2n prefix/suffix buckets), never to the number of subscriptions. A value type: the
 /// service that owns it inserts and removes subscriptions as the store changes.
 public struct Matcher: Sendable {
-    /// What the matcher keeps of a subscription: compact, so a million fit in memory.
+    /// What the matcher keeps of a subscription: compact, so a million fit in memory. Every
+    /// target has exactly one index key, kept here so removal needs no second table.
     struct Entry: Sendable {
         var id: String
+        var key: IndexKey
         var events: UInt32
         var server: String?
         var expiresAt: Double?
     }
 
-    private var entries: [Int32: Entry] = [:]
+    /// The slots under one key: most keys (a flight id, a pilot) have one subscriber, so the
+    /// common case costs no array allocation.
+    enum Slots: Sendable {
+        case one(Int32)
+        case many([Int32])
+    }
+
+    private var entries: ContiguousArray<Entry?> = []
     private var slotById: [String: Int32] = [:]
-    private var keysBySlot: [Int32: [IndexKey]] = [:]
-    private var index: [IndexKey: [Int32]] = [:]
+    private var index: [IndexKey: Slots] = [:]
     private var freeSlots: [Int32] = []
-    private var nextSlot: Int32 = 0
+    private var live = 0
     /// Lengths of prefix/suffix patterns in use, so lookups probe only those lengths.
     private var prefixLengths: [Int: Int] = [:]
     private var suffixLengths: [Int: Int] = [:]
@@ -36,7 +44,7 @@ public struct Matcher: Sendable {
     }
 
     /// Number of subscriptions indexed.
-    public var count: Int { entries.count }
+    public var count: Int { live }
 
     // MARK: - Changes
 
@@ -44,31 +52,48 @@ public struct Matcher: Sendable {
     public mutating func insert(_ s: Subscription) {
         remove(id: s.id)
         guard s.status == .active else { return }
+        let key = Self.key(for: s.target)
+        let entry = Entry(id: s.id, key: key, events: Self.mask(s.events), server: s.server.map { $0.lowercased() },
+                          expiresAt: s.expiresAt?.timeIntervalSince1970)
         let slot: Int32
-        if let free = freeSlots.popLast() { slot = free } else { slot = nextSlot; nextSlot += 1 }
-        entries[slot] = Entry(id: s.id, events: Self.mask(s.events), server: s.server.map { $0.lowercased() },
-                              expiresAt: s.expiresAt?.timeIntervalSince1970)
-        slotById[s.id] = slot
-        let keys = Self.keys(for: s.target)
-        keysBySlot[slot] = keys
-        for k in keys {
-            index[k, default: []].append(slot)
-            if case .callsignPrefix(let p) = k { prefixLengths[p.count, default: 0] += 1 }
-            if case .callsignSuffix(let p) = k { suffixLengths[p.count, default: 0] += 1 }
+        if let free = freeSlots.popLast() {
+            slot = free
+            entries[Int(slot)] = entry
+        } else {
+            slot = Int32(entries.count)
+            entries.append(entry)
         }
+        slotById[s.id] = slot
+        live += 1
+        switch index[key] {
+        case nil: index[key] = .one(slot)
+        case .one(let other): index[key] = .many([other, slot])
+        case .many(var list):
+            index[key] = nil  // keep the array uniquely referenced while appending
+            list.append(slot)
+            index[key] = .many(list)
+        }
+        if case .callsignPrefix(let p) = key { prefixLengths[p.count, default: 0] += 1 }
+        if case .callsignSuffix(let p) = key { suffixLengths[p.count, default: 0] += 1 }
     }
 
     /// Removes a subscription if present.
     public mutating func remove(id: String) {
-        guard let slot = slotById.removeValue(forKey: id) else { return }
-        for k in keysBySlot.removeValue(forKey: slot) ?? [] {
-            index[k]?.removeAll { $0 == slot }
-            if index[k]?.isEmpty == true { index[k] = nil }
-            if case .callsignPrefix(let p) = k { Self.decrement(&prefixLengths, p.count) }
-            if case .callsignSuffix(let p) = k { Self.decrement(&suffixLengths, p.count) }
+        guard let slot = slotById.removeValue(forKey: id), let entry = entries[Int(slot)] else { return }
+        let key = entry.key
+        switch index[key] {
+        case .one: index[key] = nil
+        case .many(var list):
+            index[key] = nil
+            list.removeAll { $0 == slot }
+            index[key] = list.count == 1 ? .one(list[0]) : (list.isEmpty ? nil : .many(list))
+        case nil: break
         }
-        entries[slot] = nil
+        if case .callsignPrefix(let p) = key { Self.decrement(&prefixLengths, p.count) }
+        if case .callsignSuffix(let p) = key { Self.decrement(&suffixLengths, p.count) }
+        entries[Int(slot)] = nil
         freeSlots.append(slot)
+        live -= 1
     }
 
     // MARK: - Matching
@@ -76,18 +101,31 @@ public struct Matcher: Sendable {
     /// The ids of the subscriptions that want `event`, each once, in no particular order.
     /// Expired subscriptions (`expiresAt` before the event) do not match.
     public func match(_ event: FlightEvent) -> [String] {
-        var slots: Set<Int32> = []
+        var slots: [Int32] = []
         for k in Self.lookupKeys(event, prefixLengths: prefixLengths, suffixLengths: suffixLengths) {
-            if let list = index[k] { slots.formUnion(list) }
+            switch index[k] {
+            case .one(let slot): slots.append(slot)
+            case .many(let list): slots.append(contentsOf: list)
+            case nil: break
+            }
         }
+        guard !slots.isEmpty else { return [] }
+        // A subscription sits under one key, but an event can probe the same key twice (its
+        // user id and username may be equal); sort once to drop repeats.
+        if slots.count > 1 { slots.sort() }
         let bit = Self.bit(event.type)
         let at = event.at.timeIntervalSince1970
+        let serverId = event.server.map { Self.lower($0.id) }
+        let serverName = event.server.map { Self.lower($0.name) }
         var out: [String] = []
-        for slot in slots {
-            guard let e = entries[slot], e.events & bit != 0 else { continue }
+        out.reserveCapacity(slots.count)
+        var previous: Int32 = -1
+        for slot in slots where slot != previous {
+            previous = slot
+            guard let e = entries[Int(slot)], e.events & bit != 0 else { continue }
             if let exp = e.expiresAt, exp < at { continue }
             if let server = e.server {
-                guard let es = event.server, server == es.id.lowercased() || server == es.name.lowercased() else { continue }
+                guard server == serverId || server == serverName else { continue }
             }
             out.append(e.id)
         }
@@ -99,39 +137,52 @@ public struct Matcher: Sendable {
 
     // MARK: - Keys
 
-    static func keys(for target: SubscriptionTarget) -> [IndexKey] {
+    static func key(for target: SubscriptionTarget) -> IndexKey {
         let id = target.id.trimmingCharacters(in: .whitespaces)
         switch target.kind {
-        case .flight: return [.flight(id.lowercased())]
+        case .flight: return .flight(id.lowercased())
         case .callsign:
             let c = id.uppercased()
-            if c.hasSuffix("*") { return [.callsignPrefix(String(c.dropLast()))] }
-            if c.hasPrefix("*") { return [.callsignSuffix(String(c.dropFirst()))] }
-            return [.callsign(c)]
-        case .user: return [.user(id.lowercased())]
-        case .airport: return [.airport(id.uppercased())]
-        case .server: return [.all]
-        case .flsFlight: return [.flight("fls:" + id.lowercased())]
-        case .flsClub: return [.server("fls:" + id.lowercased())]
+            if c.hasSuffix("*") { return .callsignPrefix(String(c.dropLast())) }
+            if c.hasPrefix("*") { return .callsignSuffix(String(c.dropFirst())) }
+            return .callsign(c)
+        case .user: return .user(id.lowercased())
+        case .airport: return .airport(id.uppercased())
+        case .server: return .all
+        case .flsFlight: return .flight("fls:" + id.lowercased())
+        case .flsClub: return .server("fls:" + id.lowercased())
         }
+    }
+
+    /// `s` in lower case, without allocating when it already is (ids from the API usually are).
+    @inline(__always)
+    static func lower(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
+    }
+
+    /// `s` in upper case, without allocating when it already is.
+    @inline(__always)
+    static func upper(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? s.uppercased() : s
     }
 
     static func lookupKeys(_ e: FlightEvent, prefixLengths: [Int: Int], suffixLengths: [Int: Int]) -> [IndexKey] {
         var keys: [IndexKey] = [.all]
-        if let f = e.flightId { keys.append(.flight(f.lowercased())) }
-        if let c = e.callsign?.uppercased() {
+        keys.reserveCapacity(8 + prefixLengths.count + suffixLengths.count)
+        if let f = e.flightId { keys.append(.flight(lower(f))) }
+        if let c = e.callsign.map(upper) {
             keys.append(.callsign(c))
             for n in prefixLengths.keys where n <= c.count { keys.append(.callsignPrefix(String(c.prefix(n)))) }
             for n in suffixLengths.keys where n <= c.count { keys.append(.callsignSuffix(String(c.suffix(n)))) }
         }
-        if let u = e.userId { keys.append(.user(u.lowercased())) }
-        if let n = e.username { keys.append(.user(n.lowercased())) }
-        if let a = e.airport { keys.append(.airport(a.uppercased())) }
+        if let u = e.userId { keys.append(.user(lower(u))) }
+        if let n = e.username { keys.append(.user(lower(n))) }
+        if let a = e.airport { keys.append(.airport(upper(a))) }
         // A diversion concerns both the old and the new destination.
-        for k in ["oldDestination", "newDestination"] {
-            if let a = e.data[k]?.stringValue, a != e.airport { keys.append(.airport(a.uppercased())) }
+        for k in ["oldDestination", "newDestination"] where e.type == .diverted {
+            if let a = e.data[k]?.stringValue, a != e.airport { keys.append(.airport(upper(a))) }
         }
-        if let s = e.server { keys.append(.server(s.id.lowercased())) }
+        if let s = e.server { keys.append(.server(lower(s.id))) }
         return keys
     }
 

@@ -10,6 +10,7 @@ enum SQLiteMigrations {
         (Migration0001Subscriptions.name, Migration0001Subscriptions.apply),
         (Migration0002APIKeys.name, Migration0002APIKeys.apply),
         (Migration0003Deliveries.name, Migration0003Deliveries.apply),
+        (Migration0004PollerState.name, Migration0004PollerState.apply),
     ]
 
     /// A migrator holding ``all``.

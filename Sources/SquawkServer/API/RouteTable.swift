@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 
 /// Registers routes on a router group and remembers them, so a test can check that the OpenAPI
 /// document describes every route the server really has.
-public final class RouteTable: Sendable {
+public final class RouteTable {
     /// A registered route: method and OpenAPI-style path (`/v1/subscriptions/{id}`).
     public struct Route: Hashable, Sendable, CustomStringConvertible {
         public var method: String

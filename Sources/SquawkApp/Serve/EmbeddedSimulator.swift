@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SquawkHTTP
+import SquawkLiveAPI
+import SquawkServer
+import SquawkSimulator
+
+/// The upstream of the embedded default: the built-in Live API simulator, served on a free
+/// loopback port inside the same process and polled over HTTP like the real API (same client,
+/// same budget, the same 30-requests-a-minute rule enforced by the simulator).
+enum EmbeddedSimulator {
+    /// The simulator's HTTP application; when it listens, `upstream` gets a client for it.
+    static func application(_ c: SquawkConfiguration, upstream: LateUpstream, transport: any HTTPTransport) throws -> some Service {
+        var rng = SystemRandomNumberGenerator()
+        let key = "sim-" + String(rng.next(), radix: 36)
+        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let world = WorldConfiguration(seed: UInt64(c.simulatorSeed), flightsPerServer: c.simulatorFlights, start: start)
+        let options = SimulatorOptions(apiKey: key, rateLimitPerMinute: c.requestsPerMinute, timeScale: c.simulatorTimeScale)
+        let server = SimulatorServer(host: try SimulatorLauncher.makeHost(.init(world: world, options: options)), options: options)
+        var logger = Logger(label: "squawk.simulator")
+        logger.logLevel = .warning
+        return Application(
+            router: server.router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "squawk-simulator"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                upstream.set(LiveAPIClient(apiKey: key, transport: transport, baseURL: "http://127.0.0.1:\(port)"))
+            },
+            logger: logger)
+    }
+}

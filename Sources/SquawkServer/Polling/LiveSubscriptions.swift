@@ -1,0 +1,52 @@
+import NIOConcurrencyHelpers
+import SquawkCore
+
+/// The active subscriptions as the running service sees them: the matcher that routes events,
+/// and the compact interests the poller derives its needs from (not whole subscriptions: a
+/// million of those would not fit the memory goal). Loaded from the store at start and kept in
+/// step by the API's change notifications (``apply(_:)``); reads are lock-protected snapshots.
+public final class LiveSubscriptions: Sendable {
+    struct State {
+        var byId: [String: PollInterest] = [:]
+        var matcher = Matcher()
+        var version = 0
+    }
+    private let state = NIOLockedValueBox(State())
+
+    public init(_ subscriptions: [Subscription] = []) {
+        state.withLockedValue { s in
+            for sub in subscriptions where sub.status == .active {
+                s.byId[sub.id] = PollInterest(sub)
+                s.matcher.insert(sub)
+            }
+        }
+    }
+
+    /// Applies a change made through the API (or by the delivery layer).
+    public func apply(_ change: SubscriptionChange) {
+        state.withLockedValue { s in
+            switch change {
+            case .upserted(let sub):
+                s.matcher.insert(sub)
+                if sub.status == .active { s.byId[sub.id] = PollInterest(sub) } else { s.byId[sub.id] = nil }
+            case .deleted(let id):
+                s.matcher.remove(id: id)
+                s.byId[id] = nil
+            }
+            s.version += 1
+        }
+    }
+
+    /// What the poller needs to know of each active subscription.
+    public var interests: [PollInterest] { state.withLockedValue { Array($0.byId.values) } }
+
+    public func interest(id: String) -> PollInterest? { state.withLockedValue { $0.byId[id] } }
+
+    /// Increments on every change, so the poller knows when to recompute its plan.
+    public var version: Int { state.withLockedValue { $0.version } }
+
+    /// For each event (by position), the ids of the subscriptions that want it.
+    public func match(_ events: [FlightEvent]) -> [[String]] { state.withLockedValue { $0.matcher.match(events) } }
+
+    public var count: Int { state.withLockedValue { $0.byId.count } }
+}

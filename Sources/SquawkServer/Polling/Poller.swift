@@ -1,0 +1,297 @@
+import Foundation
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import SquawkCore
+import SquawkStore
+
+/// Settings of the poller.
+public struct PollerConfiguration: Sendable {
+    /// The whole process's Live API budget, requests per minute (30 for a standard key).
+    public var requestsPerMinute = 30
+    /// Flights/ATC interval per server; never below the API's 15 s.
+    public var flightsInterval: Double = 15
+    public var sessionsInterval: Double = 600
+    public var maxFlightPlans = 20
+    /// Wait after a 429 that names no `Retry-After`.
+    public var defaultBackoff: Double = 60
+    public var diff: DiffConfiguration = .default
+    public init() {}
+}
+
+/// Polls the Live API for what active subscriptions need, inside one request budget, diffs each
+/// server's snapshots and publishes the events (DESIGN.md flow 1–4).
+///
+/// ``step(now:)`` is one decision — run the most urgent due request, or say when to look again —
+/// and tests drive it with their own clock. ``run()`` repeats it until graceful shutdown. The
+/// budget is checked before every request, so no configuration can exceed it; when the needs
+/// exceed it, every interval stretches by one factor (``PollPlan``), with a warning and the
+/// `squawk_poll_plan_stretch` gauge. Snapshots stay in memory; only the diff state is saved.
+public final class Poller: Service, LiveFlightDirectory, Sendable {
+    let upstream: any PollingUpstream
+    let pipeline: EventPipeline
+    let live: LiveSubscriptions
+    let stateStore: (any PollerStateStore)?
+    let configuration: PollerConfiguration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let state: NIOLockedValueBox<State>
+
+    struct State {
+        var budget: RequestBudget
+        var servers: [ServerRef] = []
+        var lastRun: [PollTask: Date] = [:]
+        var diff: [String: DiffState] = [:]
+        var loaded = false
+        /// Plans and ATIS texts fetched since the server's last snapshot, attached to its next one.
+        var pendingPlans: [String: [String: FlightPlanSummary]] = [:]
+        var pendingATIS: [String: [String: String?]] = [:]
+        /// What the last snapshots showed (memory only).
+        var latest: [String: Snapshot] = [:]
+        var plans: [String: FlightPlanSummary] = [:]
+        var warnedDegraded = false
+        var lastPlan: PollPlan?
+    }
+
+    public init(upstream: any PollingUpstream, pipeline: EventPipeline, live: LiveSubscriptions,
+                stateStore: (any PollerStateStore)?, configuration: PollerConfiguration = .init(),
+                logger: Logger = Logger(label: "squawk.poller"), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.upstream = upstream
+        self.pipeline = pipeline
+        self.live = live
+        self.stateStore = stateStore
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        state = NIOLockedValueBox(State(budget: RequestBudget(limit: configuration.requestsPerMinute)))
+    }
+
+    // MARK: - Service
+
+    public func run() async throws {
+        try await loadState()
+        let clock = ContinuousClock()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let wake = await step(now: now())
+            // Look again at the due time, or within a second when subscriptions change.
+            let version = live.version
+            var remaining = max(0, wake.timeIntervalSince(now()))
+            while remaining > 0, live.version == version, !Task.isShuttingDownGracefully {
+                let slice = min(remaining, 1)
+                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { return }
+                remaining -= slice
+            }
+        }
+    }
+
+    /// Restores the diff states saved by a previous run.
+    public func loadState() async throws {
+        guard let stateStore, !state.withLockedValue({ $0.loaded }) else { return }
+        let saved = try await stateStore.loadPollerStates()
+        var restored: [String: DiffState] = [:]
+        let decoder = JSONDecoder()
+        for (key, data) in saved where key.hasPrefix("diff/") {
+            if let s = try? decoder.decode(DiffState.self, from: data) { restored[String(key.dropFirst(5))] = s }
+        }
+        state.withLockedValue { $0.diff.merge(restored) { current, _ in current }; $0.loaded = true }
+        if !restored.isEmpty { logger.info("restored diff state", metadata: ["servers": "\(restored.count)"]) }
+    }
+
+    // MARK: - One step
+
+    /// The plan for the current subscriptions and world.
+    public func currentPlan(now: Date) -> PollPlan {
+        let interests = live.interests
+        let needs = state.withLockedValue { s -> PollNeeds in
+            var flightServer: [String: String] = [:]
+            var atcAirports: [String: Set<String>] = [:]
+            for (server, snap) in s.latest {
+                for f in snap.flights { flightServer[f.flightId.lowercased()] = server }
+                atcAirports[server] = Set((snap.atc ?? []).compactMap { $0.airportICAO?.uppercased() })
+            }
+            return PollNeeds(servers: s.servers, flightServer: flightServer, airportsWithATC: atcAirports,
+                             watchedFlights: s.latest.mapValues { watched($0) })
+        }
+        let tasks = needs.tasks(for: interests, now: now, maxFlightPlans: configuration.maxFlightPlans)
+        return PollPlan.make(tasks: tasks, limit: configuration.requestsPerMinute,
+                             minimumFlightsInterval: configuration.flightsInterval, sessionsInterval: configuration.sessionsInterval)
+    }
+
+    /// Runs the most urgent due request (if the budget allows) and returns when to look again.
+    @discardableResult
+    public func step(now: Date) async -> Date {
+        let plan = currentPlan(now: now)
+        notePlan(plan)
+        // ATC rides with its server's flights request (same interval): never on its own.
+        let intervals = Dictionary(plan.entries.map { ($0.task, $0.interval) }, uniquingKeysWith: { a, _ in a })
+        let candidates = plan.entries.filter { if case .atc = $0.task { return false }; return true }
+        let (due, next) = state.withLockedValue { s -> (PollTask?, Date) in
+            var best: (task: PollTask, at: Date)?
+            var earliest = now.addingTimeInterval(60)
+            for e in candidates {
+                let at = s.lastRun[e.task].map { $0.addingTimeInterval(e.interval) } ?? now
+                if at <= now {
+                    if best == nil || e.task < best!.task || (!(best!.task < e.task) && at < best!.at) { best = (e.task, at) }
+                } else {
+                    earliest = min(earliest, at)
+                }
+            }
+            return (best?.task, earliest)
+        }
+        guard let task = due else { return next }
+        let allowed = state.withLockedValue { $0.budget.nextAllowed(at: now) }
+        if allowed > now { return allowed }
+        await perform(task, atcInterval: intervals[atcTask(task) ?? .sessions], now: now)
+        return now
+    }
+
+    func atcTask(_ task: PollTask) -> PollTask? {
+        if case .flights(let server) = task { return .atc(server: server) }
+        return nil
+    }
+
+    /// Spends one request from the budget; false when it is used up.
+    func spend(_ now: Date) -> Bool {
+        let ok = state.withLockedValue { $0.budget.spend(at: now) }
+        if ok { Gauge(label: "squawk_upstream_budget_used").record(state.withLockedValue { $0.budget.used(at: now) }) }
+        return ok
+    }
+
+    func perform(_ task: PollTask, atcInterval: Double?, now: Date) async {
+        guard spend(now) else { return }
+        state.withLockedValue { $0.lastRun[task] = now }
+        let started = ContinuousClock.now
+        do {
+            switch task {
+            case .sessions:
+                let servers = try await upstream.servers()
+                state.withLockedValue { $0.servers = servers }
+            case .flights(let server):
+                let flights = try await upstream.flightSamples(server: server)
+                var atc: [ATCFrequency]?
+                if let atcInterval, let atcTask = atcTask(task) {
+                    let atcDue = state.withLockedValue { s in s.lastRun[atcTask].map { now.timeIntervalSince($0) >= atcInterval - 0.001 } ?? true }
+                    if atcDue, spend(now) {
+                        state.withLockedValue { $0.lastRun[atcTask] = now }
+                        atc = try await upstream.frequencies(server: server)
+                        record(.atc(server: server), "ok", started)
+                    }
+                }
+                try await snapshot(server: server, flights: flights, atc: atc, now: now)
+            case .atc:
+                break
+            case .flightPlan(let server, let flight):
+                let plan = try await upstream.planSummary(server: server, flight: flight)
+                state.withLockedValue { s in
+                    if let plan { s.pendingPlans[server, default: [:]][flight] = plan; s.plans[flight] = plan }
+                }
+            case .atis(let server, let airport):
+                let text = try await upstream.atisText(server: server, airport: airport)
+                state.withLockedValue { $0.pendingATIS[server, default: [:]][airport] = .some(text) }
+            case .world:
+                break
+            }
+            record(task, "ok", started)
+        } catch let limited as UpstreamRateLimited {
+            let wait = limited.retryAfter.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? configuration.defaultBackoff
+            state.withLockedValue { $0.budget.block(until: now.addingTimeInterval(max(1, wait)), now: now) }
+            record(task, "rate_limited", started)
+            logger.warning("Live API answered 429; backing off", metadata: ["seconds": "\(Int(wait.rounded()))", "request": "\(Self.endpoint(task))"])
+        } catch {
+            record(task, "error", started)
+            logger.warning("Live API request failed", metadata: ["request": "\(Self.endpoint(task))", "error": "\(error)"])
+        }
+    }
+
+    /// Builds the server's snapshot, diffs it, publishes the events and saves the diff state.
+    func snapshot(server: String, flights: [FlightSample], atc: [ATCFrequency]?, now: Date) async throws {
+        let (snapshot, events, data) = state.withLockedValue { s -> (Snapshot, [FlightEvent], Data?) in
+            let ref = s.servers.first { $0.id == server } ?? ServerRef(id: server, name: server)
+            let snap = Snapshot(server: ref, takenAt: now, flights: flights, atc: atc,
+                                flightPlans: s.pendingPlans.removeValue(forKey: server) ?? [:],
+                                atis: s.pendingATIS.removeValue(forKey: server) ?? [:])
+            var diff = s.diff[server] ?? DiffState()
+            let events = SnapshotDiffer.apply(snap, to: &diff, config: configuration.diff)
+            s.diff[server] = diff
+            var kept = snap
+            if kept.atc == nil { kept.atc = s.latest[server]?.atc }
+            s.latest[server] = kept
+            // Forget plans of flights no snapshot shows any more.
+            let online = Set(s.latest.values.flatMap { $0.flights.map(\.flightId) })
+            s.plans = s.plans.filter { online.contains($0.key) }
+            return (kept, events, try? JSONEncoder().encode(diff))
+        }
+        _ = snapshot
+        try await pipeline.publish(events, now: now)
+        if let data, let stateStore { try await stateStore.savePollerState(key: "diff/\(server)", value: data, at: now) }
+    }
+
+    // MARK: - Helpers
+
+    /// Online flights on a snapshot that some subscription wanting plan events watches.
+    private func watched(_ snapshot: Snapshot) -> [String] {
+        let probes = snapshot.flights.map { f in
+            FlightEvent(id: "", type: .planChanged, at: snapshot.takenAt, server: snapshot.server, flightId: f.flightId,
+                        userId: f.userId, username: f.username, callsign: f.callsign)
+        }
+        let matches = live.match(probes)
+        return zip(snapshot.flights, matches).filter { !$0.1.isEmpty }.map(\.0.flightId)
+    }
+
+    private func notePlan(_ plan: PollPlan) {
+        let (changed, warn) = state.withLockedValue { s -> (Bool, Bool) in
+            let changed = s.lastPlan != plan
+            s.lastPlan = plan
+            let warn = plan.degraded && !s.warnedDegraded
+            s.warnedDegraded = plan.degraded
+            return (changed, warn)
+        }
+        Gauge(label: "squawk_poll_plan_stretch").record(plan.stretch)
+        Gauge(label: "squawk_poll_plan_requests_per_minute").record(plan.requestsPerMinute)
+        if changed { logger.info("polling plan", metadata: ["plan": "\(plan.summary)"]) }
+        if warn {
+            logger.warning("subscriptions need more Live API requests than the budget allows; intervals stretched",
+                           metadata: ["plan": "\(plan.summary)"])
+        }
+    }
+
+    private func record(_ task: PollTask, _ outcome: String, _ started: ContinuousClock.Instant) {
+        let endpoint = Self.endpoint(task)
+        Counter(label: "squawk_upstream_requests_total", dimensions: [("endpoint", endpoint), ("outcome", outcome)]).increment()
+        Timer(label: "squawk_upstream_request_duration_seconds", dimensions: [("endpoint", endpoint)])
+            .record(duration: ContinuousClock.now - started)
+    }
+
+    static func endpoint(_ task: PollTask) -> String {
+        switch task {
+        case .sessions: "sessions"
+        case .flights: "flights"
+        case .atc: "atc"
+        case .world: "world"
+        case .atis: "atis"
+        case .flightPlan: "flightplan"
+        }
+    }
+
+    // MARK: - LiveFlightDirectory (FLIFO route)
+
+    public func latestFlights() async -> [LiveFlightView]? {
+        state.withLockedValue { s in
+            guard !s.latest.isEmpty else { return nil }
+            return s.latest.values.sorted { $0.server.id < $1.server.id }.flatMap { snap in
+                let diff = s.diff[snap.server.id]
+                return snap.flights.map { f in
+                    LiveFlightView(server: snap.server, flight: f, plan: s.plans[f.flightId],
+                                   airborne: diff?.phase(ofFlight: f.flightId).map { $0 == .airborne })
+                }
+            }
+        }
+    }
+
+    /// Flights the diff state tracks, all servers together (restored from the store at start).
+    public var trackedFlights: Int { state.withLockedValue { $0.diff.values.reduce(0) { $0 + $1.flightCount } } }
+
+    /// Requests the budget has spent in the last minute (for tests and metrics).
+    public func budgetUsed(at now: Date) -> Int { state.withLockedValue { $0.budget.used(at: now) } }
+}
