@@ -22,7 +22,7 @@ struct APIHarness {
         store = try SQLiteStore.temporary()
         try await store.insertKey(APIKeyRecord(id: "key_other", name: "other", prefix: "sqk_othe", hash: KeyHash.sha256Hex(Self.otherKey), createdAt: Date()))
         let rules = SubscriptionRules(endpointPolicy: EndpointPolicy(allowList: allowList.compactMap { IPRange(cidr: $0) }))
-        let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(Self.adminKey))
+        let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(Self.adminKey), deliveries: store)
         let (router, routes) = APIRouter.make(deps, flights: flights)
         self.routes = routes
         app = Application(router: router)

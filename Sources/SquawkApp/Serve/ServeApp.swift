@@ -64,9 +64,10 @@ public struct ServeApp: Sendable {
 
     /// The HTTP API's router.
     public func router(live: LiveSubscriptions? = nil, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
+                       onEnqueued: @escaping @Sendable () -> Void = {},
                        extra: (Router<APIContext>) -> Void = { _ in }) -> Router<APIContext> {
         let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
-                                   onChange: { change in live?.apply(change) })
+                                   onChange: { change in live?.apply(change) }, deliveries: store, onEnqueued: onEnqueued)
         let router = APIRouter.make(deps, flights: flights).router
         extra(router)
         return router
@@ -95,6 +96,8 @@ public struct ServeApp: Sendable {
         let dispatcher = Dispatcher(
             store: store, transport: transport, endpointPolicy: rules.endpointPolicy, configuration: dispatch,
             logger: logger, onOperationalEvent: { event in
+                // A disabled subscription leaves the matcher at once (the store already says so).
+                if event.kind == .subscriptionDisabled { live.apply(.deleted(id: event.subscriptionId)) }
                 logger.warning("operational event", metadata: ["kind": "\(event.kind.rawValue)", "subscription": "\(event.subscriptionId)",
                                                                 "reason": "\(event.reason)"])
                 if !operatorHook.isEmpty { await OperatorWebhook.send(event, to: operatorHook, transport: transport, logger: logger) }
@@ -130,7 +133,8 @@ public struct ServeApp: Sendable {
             services.append(.init(service: try EmbeddedSimulator.application(configuration, upstream: parts.upstream, transport: parts.transport)))
         }
         let app = Application(
-            router: router(live: parts.live, flights: parts.poller, extra: { metrics.route(on: $0) }),
+            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
+                           extra: { metrics.route(on: $0) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

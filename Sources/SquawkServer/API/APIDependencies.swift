@@ -6,6 +6,10 @@ import SquawkStore
 public struct APIDependencies: Sendable {
     public var subscriptions: any SubscriptionStore
     public var keys: any APIKeyStore
+    /// The outbox and delivery log (nil: the delivery routes answer 503).
+    public var deliveries: (any DeliveryStore)?
+    /// Told after the API enqueued deliveries itself (test events, redeliveries), to wake the dispatcher.
+    public var onEnqueued: @Sendable () -> Void
     public var rules: SubscriptionRules
     /// SHA-256 hex of the admin key, if configured.
     public var adminKeyHash: String?
@@ -32,8 +36,12 @@ public struct APIDependencies: Sendable {
             return Identifiers.webhookSecret(using: &rng)
         },
         onChange: @escaping @Sendable (SubscriptionChange) async -> Void = { _ in },
-        defaultRotationOverlap: Duration = .seconds(24 * 3600)
+        defaultRotationOverlap: Duration = .seconds(24 * 3600),
+        deliveries: (any DeliveryStore)? = nil,
+        onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
+        self.deliveries = deliveries
+        self.onEnqueued = onEnqueued
         self.subscriptions = subscriptions
         self.keys = keys
         self.rules = rules

@@ -106,23 +106,45 @@ public enum OpenAPIDocument {
             "links": {
               "GetSubscription": {
                 "operationId": "getSubscription",
-                "parameters": { "id": "$response.body#/id" }
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
               },
               "UpdateSubscription": {
                 "operationId": "updateSubscription",
-                "parameters": { "id": "$response.body#/id" }
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
               },
               "DeleteSubscription": {
                 "operationId": "deleteSubscription",
-                "parameters": { "id": "$response.body#/id" }
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
               },
               "RotateSecret": {
                 "operationId": "rotateSecret",
-                "parameters": { "id": "$response.body#/id" }
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
               },
               "EnableSubscription": {
                 "operationId": "enableSubscription",
-                "parameters": { "id": "$response.body#/id" }
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ListDeliveries": {
+                "operationId": "listDeliveries",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "SendTestEvent": {
+                "operationId": "sendTestEvent",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
               }
             }
           },
@@ -263,7 +285,7 @@ public enum OpenAPIDocument {
             "type": "string",
             "maxLength": 64
           },
-          "description": "Subscription id (sub_\u2026)"
+          "description": "Subscription id (sub_…)"
         }
       ],
       "get": {
@@ -356,7 +378,7 @@ public enum OpenAPIDocument {
             "type": "string",
             "maxLength": 64
           },
-          "description": "Subscription id (sub_\u2026)"
+          "description": "Subscription id (sub_…)"
         }
       ],
       "post": {
@@ -420,7 +442,7 @@ public enum OpenAPIDocument {
             "type": "string",
             "maxLength": 64
           },
-          "description": "Subscription id (sub_\u2026)"
+          "description": "Subscription id (sub_…)"
         }
       ],
       "post": {
@@ -450,7 +472,7 @@ public enum OpenAPIDocument {
       "get": {
         "operationId": "flifoFlightRecord",
         "summary": "FLIFO v3 FlightRecord (SITA-compatible)",
-        "description": "Answers from the latest Live API snapshot. Airline + flight number map to Infinite Flight callsigns (DL 40 \u2192 DAL40, DL40, Delta 40 [Heavy]). With subscribeForUpdates=true, creates a flifo-format subscription to the flight. Errors use FLIFO's payload: 2027 URL too long, 9999 endpoint required, 2020 airport not found, 2019 airline not found, 1003 no service, 1001 no data.",
+        "description": "Answers from the latest Live API snapshot. Airline + flight number map to Infinite Flight callsigns (DL 40 → DAL40, DL40, Delta 40 [Heavy]). With subscribeForUpdates=true, creates a flifo-format subscription to the flight. Errors use FLIFO's payload: 2027 URL too long, 9999 endpoint required, 2020 airport not found, 2019 airline not found, 1003 no service, 1001 no data.",
         "parameters": [
           {
             "name": "airport",
@@ -484,7 +506,12 @@ public enum OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "string",
-              "enum": ["A", "D", "a", "d"]
+              "enum": [
+                "A",
+                "D",
+                "a",
+                "d"
+              ]
             },
             "description": "A (arrival) or D (departure), any case"
           },
@@ -577,6 +604,254 @@ public enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/subscriptions/{id}/deliveries": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "Subscription id (sub_…)"
+        }
+      ],
+      "get": {
+        "operationId": "listDeliveries",
+        "summary": "The delivery log of a subscription, newest first",
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "inflight",
+                "delivered",
+                "failed"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{1,18}$"
+            },
+            "description": "nextCursor of the previous page"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of deliveries",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeliveryList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/subscriptions/{id}/test": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "Subscription id (sub_…)"
+        }
+      ],
+      "post": {
+        "operationId": "sendTestEvent",
+        "summary": "Send a subscription.test event to this subscription now",
+        "responses": {
+          "202": {
+            "description": "Enqueued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TestEvent"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/subscriptions/{id}/recover": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "Subscription id (sub_…)"
+        }
+      ],
+      "post": {
+        "operationId": "recoverDeliveries",
+        "summary": "Requeue the failed deliveries created since a time",
+        "parameters": [
+          {
+            "name": "since",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "RFC 3339 time or unix seconds"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "Requeued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Recover"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/deliveries/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "Delivery id (dlv_…)"
+        }
+      ],
+      "get": {
+        "operationId": "getDelivery",
+        "summary": "One delivery with its attempts",
+        "responses": {
+          "200": {
+            "description": "The delivery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Delivery"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/deliveries/{id}/redeliver": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "description": "Delivery id (dlv_…)"
+        }
+      ],
+      "post": {
+        "operationId": "redeliver",
+        "summary": "Send a delivery again now, whatever its status",
+        "responses": {
+          "202": {
+            "description": "Due now",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Delivery"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -584,7 +859,7 @@ public enum OpenAPIDocument {
       "bearer": {
         "type": "http",
         "scheme": "bearer",
-        "description": "An API key (`sqk_\u2026`) or the admin key."
+        "description": "An API key (`sqk_…`) or the admin key."
       }
     },
     "responses": {
@@ -882,7 +1157,7 @@ public enum OpenAPIDocument {
           },
           "secret": {
             "type": "string",
-            "description": "whsec_\u2026 \u2014 only in the answer to a create"
+            "description": "whsec_… — only in the answer to a create"
           }
         }
       },
@@ -1078,6 +1353,179 @@ public enum OpenAPIDocument {
                 }
               }
             }
+          }
+        }
+      },
+      "Attempt": {
+        "type": "object",
+        "required": [
+          "attempt",
+          "at",
+          "statusCode",
+          "latencyMs",
+          "response",
+          "error"
+        ],
+        "properties": {
+          "attempt": {
+            "type": "integer"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "statusCode": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "latencyMs": {
+            "type": "integer"
+          },
+          "response": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "first 1 KiB of the response body"
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "Delivery": {
+        "type": "object",
+        "required": [
+          "id",
+          "eventId",
+          "subscriptionId",
+          "sequence",
+          "status",
+          "attempts",
+          "nextAttemptAt",
+          "lastStatusCode",
+          "lastError",
+          "createdAt",
+          "completedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "eventId": {
+            "type": "string",
+            "description": "the webhook-id header"
+          },
+          "subscriptionId": {
+            "type": "string"
+          },
+          "sequence": {
+            "type": "integer",
+            "description": "position among all deliveries to the subscription"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "inflight",
+              "delivered",
+              "failed"
+            ]
+          },
+          "attempts": {
+            "type": "integer"
+          },
+          "nextAttemptAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "lastStatusCode": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "lastError": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "completedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "attemptLog": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Attempt"
+            }
+          }
+        }
+      },
+      "DeliveryList": {
+        "type": "object",
+        "required": [
+          "data",
+          "nextCursor"
+        ],
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Delivery"
+            }
+          },
+          "nextCursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "TestEvent": {
+        "type": "object",
+        "required": [
+          "eventId",
+          "subscriptionId"
+        ],
+        "properties": {
+          "eventId": {
+            "type": "string"
+          },
+          "subscriptionId": {
+            "type": "string"
+          }
+        }
+      },
+      "Recover": {
+        "type": "object",
+        "required": [
+          "subscriptionId",
+          "requeued"
+        ],
+        "properties": {
+          "subscriptionId": {
+            "type": "string"
+          },
+          "requeued": {
+            "type": "integer"
           }
         }
       }
