@@ -39,7 +39,7 @@ extension SQLiteStore: DeliveryStore {
             // Events and the deliveries they need, numbered per subscription.
             var planned: [(id: String, eventId: String, subscriptionId: String, sequence: Int64, orderingKey: String)] = []
             var seenEvents = stored
-            var rng = SystemRandomNumberGenerator()
+            var rng = IDRandom()
             let insertEvent = try db.cachedStatement(sql: EventColumns.insertSQL)
             for item in items where seenEvents.insert(item.event.id).inserted {
                 try insertEvent.execute(arguments: EventColumns.arguments(item.event, data: item.data, createdAt: now))
@@ -150,7 +150,8 @@ extension SQLiteStore: DeliveryStore {
     ///
     /// Completions for deliveries that no longer exist (subscription deleted, pruned) are skipped.
     /// A completion for a delivery already delivered or failed logs its attempt but leaves the
-    /// outcome: a late report from a worker whose lease expired cannot undo the redelivery's result.
+    /// outcome: a late report from a worker whose lease expired cannot undo what the worker that
+    /// claimed it next recorded.
     public func complete(_ completions: [DeliveryCompletion]) async throws {
         guard !completions.isEmpty else { return }
         try await write { db in
@@ -430,6 +431,26 @@ extension SQLiteStore: DeliveryStore {
         var event: FlightEvent
         var data: String
         var subscriptionIds: [String]
+    }
+}
+
+/// The random part of delivery ids: a SplitMix64 stream seeded once per batch from the system
+/// generator. Ids need uniqueness, not secrecy, and the system generator costs a `getrandom`
+/// call per draw (16 per id).
+struct IDRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        state = system.next()
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
