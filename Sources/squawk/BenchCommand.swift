@@ -7,7 +7,7 @@ import SquawkApp
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
-        subcommands: [Transport.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self])
+        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self])
 
     /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
     struct Transport: AsyncParsableCommand {
@@ -19,6 +19,31 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Body size, bytes.") var bodyBytes = 1_024
         func run() async throws {
             print(try await TransportBenchmark.run(url: url, requests: requests, concurrency: concurrency, bodyBytes: bodyBytes))
+        }
+    }
+
+    /// `squawk bench dispatch --url U`: signed deliveries/s through the SQLite outbox and the dispatcher.
+    struct Dispatch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deliveries/s through the durable outbox and dispatcher to a receiver (nginx with scripts/nginx-bench.conf), vs the raw transport.")
+        @Option(help: "Receiver base URL (paths /hook/N are appended).") var url = "http://127.0.0.1:18080/"
+        @Option(help: "Events to deliver.") var events = 50_000
+        @Option(help: "Distinct receiver endpoints (subscriptions).") var endpoints = 1_000
+        @Option(help: "Offered load of the steady phase, events/s.") var steadyRate = 2_000.0
+        func run() async throws {
+            print(try await DispatchBenchmark.run(url: url, events: events, endpoints: endpoints, steadyRate: steadyRate) {
+                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            })
+        }
+    }
+
+    /// `squawk bench outbox`: the SQLite outbox alone (enqueue, claim → complete), no network.
+    struct Outbox: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enqueue and claim→complete rates of the SQLite outbox alone.")
+        @Option(help: "Events to enqueue.") var events = 10_000
+        @Option(help: "Subscriptions each event goes to.") var subscriptions = 10
+        func run() async throws {
+            print(try await OutboxBenchmark.run(events: events, subscriptions: subscriptions))
         }
     }
 

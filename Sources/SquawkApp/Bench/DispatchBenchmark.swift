@@ -1,0 +1,170 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SquawkCore
+import SquawkHTTP
+import SquawkServer
+import SquawkSQLite
+import SquawkStore
+
+/// Signed JSON deliveries per second through the durable SQLite outbox and the dispatcher, to a
+/// receiver that is not the bottleneck (nginx with `scripts/nginx-bench.conf`), next to the
+/// transport's raw rate measured in the same run; and enqueue→acknowledged latency at a steady
+/// offered load.
+///
+/// Phase 1 (drain): `events` events, each for one of `endpoints` subscriptions (distinct receiver
+/// URLs, as in real use; each endpoint keeps to its own rate limit), are enqueued, then the
+/// dispatcher runs until the queue is empty. Phase 2 (steady): events are enqueued at `steadyRate`
+/// a second for `steadySeconds` while the dispatcher runs as a service; latency is from the
+/// enqueue call to the acknowledgement transaction (the receiver's 2xx is in hand by then).
+/// Not a test: run it in release on an idle machine.
+public enum DispatchBenchmark {
+    public struct Result: Sendable, CustomStringConvertible {
+        public var events: Int
+        public var endpoints: Int
+        public var enqueuePerSecond: Double
+        public var deliveriesPerSecond: Double
+        public var transportPerSecond: Double
+        public var steadyOffered: Double
+        public var steadyDelivered: Int
+        public var latencyP50: Double
+        public var latencyP99: Double
+        public var errors: Int
+
+        public var description: String {
+            String(format: """
+            dispatch: %d events to %d endpoints through the SQLite outbox: enqueue %.0f rows/s; delivered %.0f signed deliveries/s \
+            (%.0f %% of the transport's raw %.0f req/s in the same run); %d not delivered
+            steady load %.0f events/s: %d delivered, enqueue→acknowledged p50 %.1f ms, p99 %.1f ms
+            """, events, endpoints, enqueuePerSecond, deliveriesPerSecond, 100 * deliveriesPerSecond / max(1, transportPerSecond),
+                          transportPerSecond, errors, steadyOffered, steadyDelivered, latencyP50 * 1000, latencyP99 * 1000)
+        }
+    }
+
+    public static func run(url: String, events: Int = 50_000, endpoints: Int = 1_000, steadyRate: Double = 2_000,
+                           steadySeconds: Double = 5, progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
+        let store = try SQLiteStore.temporary()
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let created = Date()
+        var rng = SplitMix64(seed: 42)
+        let subs = (0..<endpoints).map { i in
+            (Subscription(id: "sub_bench_\(i)", ownerKeyId: "admin", target: .init(kind: .server, id: "Expert Server"),
+                          events: [.takeoff], notifyEndpoint: "\(base)/hook/\(i)", createdAt: created),
+             SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
+        }
+        try await store.createBatch(subs)
+        let ids = subs.map(\.0.id)
+        let server = ServerRef(id: "bench", name: "Expert Server")
+
+        func batch(_ range: Range<Int>, at: Date) -> [(event: FlightEvent, subscriptionIds: [String])] {
+            range.map { n in
+                let e = FlightEvent(id: "evt_bench_\(n)", type: .takeoff, at: at, server: server, flightId: "flight-\(n)",
+                                    callsign: "DAL\(n % 9000)", airport: "KLAX",
+                                    data: ["groundSpeed": .number(152), "altitude": .number(180)])
+                return (event: e, subscriptionIds: [ids[n % ids.count]])
+            }
+        }
+
+        // Enqueue in the poller's batch size (one transaction per snapshot's events).
+        let clock = ContinuousClock()
+        let enqueueTime = try await clock.measure {
+            var n = 0
+            while n < events {
+                let m = min(1_000, events - n)
+                _ = try await store.enqueue(batch(n..<(n + m), at: created), now: created)
+                n += m
+            }
+        }
+        progress("enqueued \(events)")
+
+        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+        defer { transport.shutdown() }
+        var config = DispatcherConfiguration()
+        config.batchSize = 512
+        config.concurrency = 128
+        let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
+        let timing = TimingStore(store)
+        let dispatcher = Dispatcher(store: timing, transport: transport, endpointPolicy: policy, configuration: config)
+
+        let drain = try await clock.measure {
+            while try await dispatcher.tick(now: Date()) > 0 {}
+        }
+        let stats = try await store.queueStats(now: Date())
+        let undelivered = stats.pending + stats.inflight
+        progress("drained")
+
+        let raw = try await TransportBenchmark.run(url: base + "/raw", requests: 20_000, concurrency: 128, bodyBytes: 600)
+
+        // Steady phase: the dispatcher as a service, a producer at the offered rate.
+        timing.reset()
+        let service = Task { try await dispatcher.run() }
+        let steadyEvents = Int(steadyRate * steadySeconds)
+        let perTick = max(1, Int(steadyRate / 100))
+        var produced = 0
+        let start = clock.now
+        while produced < steadyEvents {
+            let m = min(perTick, steadyEvents - produced)
+            let now = Date()
+            let b = batch((events + produced)..<(events + produced + m), at: now)
+            timing.enqueued(b.map(\.event.id), at: clock.now)
+            _ = try await store.enqueue(b, now: now)
+            dispatcher.wake()
+            produced += m
+            try await clock.sleep(until: start + .milliseconds(Int64(Double(produced) / steadyRate * 1000)))
+        }
+        let deadline = clock.now + .seconds(30)
+        while timing.completedCount < steadyEvents, clock.now < deadline { try await clock.sleep(for: .milliseconds(20)) }
+        service.cancel()
+        let latencies = timing.latencies().sorted()
+        func q(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return Result(events: events, endpoints: endpoints, enqueuePerSecond: Double(events) / enqueueTime.inSeconds,
+                      deliveriesPerSecond: Double(events - undelivered) / drain.inSeconds, transportPerSecond: raw.requestsPerSecond,
+                      steadyOffered: steadyRate, steadyDelivered: timing.completedCount, latencyP50: q(0.5), latencyP99: q(0.99),
+                      errors: undelivered)
+    }
+}
+
+/// A ``DeliveryStore`` that forwards to another and notes when each event was enqueued and when
+/// its delivery was acknowledged (for the latency figures).
+final class TimingStore: DeliveryStore, Sendable {
+    let base: any DeliveryStore
+    struct Times { var enqueued: [String: ContinuousClock.Instant] = [:]; var latency: [Double] = [] }
+    private let times = NIOLockedValueBox(Times())
+    /// Delivery id → event id, learned at claim time.
+    private let eventOf = NIOLockedValueBox([String: String]())
+
+    init(_ base: any DeliveryStore) { self.base = base }
+
+    func reset() { times.withLockedValue { $0 = Times() } }
+    func enqueued(_ ids: [String], at t: ContinuousClock.Instant) { times.withLockedValue { for id in ids { $0.enqueued[id] = t } } }
+    var completedCount: Int { times.withLockedValue { $0.latency.count } }
+    func latencies() -> [Double] { times.withLockedValue { $0.latency } }
+
+    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
+        try await base.enqueue(events, now: now)
+    }
+    func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
+        let claimed = try await base.claim(limit: limit, now: now, lease: lease)
+        eventOf.withLockedValue { m in for c in claimed { m[c.delivery.id] = c.event.id } }
+        return claimed
+    }
+    func complete(_ completions: [DeliveryCompletion]) async throws {
+        try await base.complete(completions)
+        let done = ContinuousClock.now
+        let delivered = completions.filter { if case .delivered = $0.next { true } else { false } }.map(\.attempt.deliveryId)
+        let events = eventOf.withLockedValue { m in delivered.compactMap { m.removeValue(forKey: $0) } }
+        times.withLockedValue { t in
+            for e in events { if let start = t.enqueued.removeValue(forKey: e) { t.latency.append((done - start).inSeconds) } }
+        }
+    }
+    func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
+    func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
+        try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
+    }
+    func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
+    func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
+    func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
+        try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
+    }
+    func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
+    func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
+}
