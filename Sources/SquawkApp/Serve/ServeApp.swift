@@ -92,6 +92,7 @@ public struct ServeApp: Sendable {
         var dispatch = DispatcherConfiguration()
         dispatch.concurrency = c.deliveryConcurrency
         dispatch.retryPolicy = RetryPolicy(schedule: c.retrySchedule)
+        dispatch.lease = .milliseconds(Int64(c.leaseSeconds * 1000))
         let operatorHook = c.operatorWebhook
         let dispatcher = Dispatcher(
             store: store, transport: transport, endpointPolicy: rules.endpointPolicy, configuration: dispatch,
