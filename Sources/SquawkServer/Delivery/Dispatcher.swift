@@ -15,6 +15,8 @@ public struct DispatcherConfiguration: Sendable {
     public var lease: Duration = .seconds(60)
     /// Sends in flight at once, all endpoints together.
     public var concurrency = 128
+    /// Batches in flight at once in ``Dispatcher/run()`` (claiming, sending, acknowledging overlap).
+    public var pipelineDepth = 3
     public var connectTimeout: Duration = .seconds(5)
     /// Standard Webhooks: success is a 2xx within 15 s.
     public var requestTimeout: Duration = .seconds(15)
@@ -116,25 +118,60 @@ public final class Dispatcher: Service, Sendable {
     // MARK: - Service
 
     public func run() async throws {
-        // Graceful shutdown stops claiming; the batch in flight finishes (bounded by the request
-        // timeout) and is acknowledged. Anything claimed but unacknowledged returns after its lease.
+        // Graceful shutdown stops claiming; the batches in flight finish (bounded by the request
+        // timeout) and are acknowledged. Anything claimed but unacknowledged returns after its lease.
         let stopping = NIOLockedValueBox(false)
         await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
-                let handled: Int
-                do {
-                    handled = try await self.tick(now: self.now())
-                } catch {
-                    self.logger.error("dispatcher cycle failed", metadata: ["error": "\(error)"])
-                    handled = 0
-                }
-                if handled == 0 {
-                    await self.waitForWork(timeout: self.configuration.idleWait)
-                }
-            }
+            await self.pipeline(stopping: stopping)
         } onGracefulShutdown: {
             stopping.withLockedValue { $0 = true }
             self.wake()
+        }
+    }
+
+    /// The production loop: ``tick(now:)``'s three steps, overlapped. While one batch is on the
+    /// wire the next is claimed and the previous one acknowledged, so the database (one writer)
+    /// and the network work at the same time instead of taking turns. At most
+    /// `pipelineDepth` batches are in flight; ordering still holds because a group's next
+    /// delivery cannot be claimed before the previous one is acknowledged.
+    func pipeline(stopping: NIOLockedValueBox<Bool>) async {
+        await withTaskGroup(of: ([DeliveryCompletion], [OperationalEvent]).self) { group in
+            var inFlight = 0
+            var idle = false
+            while true {
+                let stop = stopping.withLockedValue { $0 } || Task.isCancelled
+                if !stop, inFlight < configuration.pipelineDepth, !idle {
+                    do {
+                        let claimed = try await store.claim(limit: configuration.batchSize, now: now(), lease: configuration.lease)
+                        if claimed.isEmpty {
+                            idle = true
+                        } else {
+                            let at = now()
+                            group.addTask { await self.send(claimed, now: at) }
+                            inFlight += 1
+                            continue
+                        }
+                    } catch {
+                        logger.error("dispatcher claim failed", metadata: ["error": "\(error)"])
+                        idle = true
+                    }
+                }
+                if inFlight > 0, let (completions, operational) = await group.next() {
+                    inFlight -= 1
+                    idle = false
+                    do {
+                        try await store.complete(completions)
+                        for op in operational { await onOperationalEvent(op) }
+                    } catch {
+                        // Unacknowledged: the claims come back when their lease ends (at-least-once).
+                        logger.error("dispatcher acknowledgement failed", metadata: ["error": "\(error)"])
+                    }
+                    continue
+                }
+                if stop { return }
+                await waitForWork(timeout: configuration.idleWait)
+                idle = false
+            }
         }
     }
 
@@ -145,13 +182,22 @@ public final class Dispatcher: Service, Sendable {
     public func tick(now: Date) async throws -> Int {
         let claimed = try await store.claim(limit: configuration.batchSize, now: now, lease: configuration.lease)
         guard !claimed.isEmpty else { return 0 }
+        let (completions, operational) = await send(claimed, now: now)
+        try await store.complete(completions)
+        for op in operational { await onOperationalEvent(op) }
+        return claimed.count
+    }
+
+    /// Sends a claimed batch, at most `concurrency` at a time, and returns the outcomes.
+    func send(_ claimed: [ClaimedDelivery], now: Date) async -> ([DeliveryCompletion], [OperationalEvent]) {
         var completions: [DeliveryCompletion] = []
         completions.reserveCapacity(claimed.count)
         var operational: [OperationalEvent] = []
+        let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         await withTaskGroup(of: (DeliveryCompletion, OperationalEvent?).self) { group in
             var inFlight = 0
             for c in claimed {
-                if inFlight >= configuration.concurrency, let r = await group.next() {
+                if inFlight >= limit, let r = await group.next() {
                     completions.append(r.0)
                     if let op = r.1 { operational.append(op) }
                     inFlight -= 1
@@ -164,9 +210,7 @@ public final class Dispatcher: Service, Sendable {
                 if let op = r.1 { operational.append(op) }
             }
         }
-        try await store.complete(completions)
-        for op in operational { await onOperationalEvent(op) }
-        return claimed.count
+        return (completions, operational)
     }
 
     /// Sends one delivery (or defers it when its endpoint is paced) and decides what follows.
