@@ -30,8 +30,12 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to deliver.") var events = 50_000
         @Option(help: "Distinct receiver endpoints (subscriptions).") var endpoints = 1_000
         @Option(help: "Offered load of the steady phase, events/s.") var steadyRate = 2_000.0
+        @Option(help: "Deliveries claimed per transaction.") var batchSize = 512
+        @Option(help: "Batches in flight at once.") var pipelineDepth = 3
+        @Option(help: "Sends in flight at once.") var concurrency = 128
         func run() async throws {
-            print(try await DispatchBenchmark.run(url: url, events: events, endpoints: endpoints, steadyRate: steadyRate) {
+            print(try await DispatchBenchmark.run(url: url, events: events, endpoints: endpoints, steadyRate: steadyRate,
+                                                  batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             })
         }

@@ -47,6 +47,29 @@ struct CrashRecoveryTests {
         }
     }
 
+    /// The outbox, written before Squawk starts: 20 receivers (paths `/hook/N`), `events` events.
+    static func fillOutbox(db: String, receiverPort port: Int, events: Int) async throws -> [String] {
+        var expected: [String] = []
+        let store = try SQLiteStore(path: db)
+        let created = Date()
+        var rng = SystemRandomNumberGenerator()
+        let subs = (0..<20).map { i in
+            (Subscription(id: "sub_crash_\(i)", ownerKeyId: "admin", target: .init(kind: .callsign, id: "CRASH\(i)"),
+                          events: [.takeoff], notifyEndpoint: "http://127.0.0.1:\(port)/hook/\(i)", createdAt: created),
+             SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
+        }
+        try await store.createBatch(subs)
+        for chunk in stride(from: 0, to: events, by: 500) {
+            let batch = (chunk..<min(events, chunk + 500)).map { n in
+                (event: FlightEvent(id: "evt_crash_\(n)", type: .takeoff, at: created, flightId: "flight-\(n)", callsign: "CRASH\(n % 20)"),
+                 subscriptionIds: ["sub_crash_\(n % 20)"])
+            }
+            expected += batch.map(\.event.id)
+            _ = try await store.enqueue(batch, now: created)
+        }
+        return expected
+    }
+
     static func serve(_ binary: URL, db: String, log: URL) throws -> Process {
         let p = Process()
         p.executableURL = binary
@@ -77,27 +100,7 @@ struct CrashRecoveryTests {
             return .noContent
         }
         try await LoopbackServer.withServer(router) { port in
-            // The outbox, written before Squawk starts: 20 receivers, 3,000 events.
-            var expected: [String] = []
-            do {
-                let store = try SQLiteStore(path: db)
-                let created = Date()
-                var rng = SystemRandomNumberGenerator()
-                let subs = (0..<20).map { i in
-                    (Subscription(id: "sub_crash_\(i)", ownerKeyId: "admin", target: .init(kind: .callsign, id: "CRASH\(i)"),
-                                  events: [.takeoff], notifyEndpoint: "http://127.0.0.1:\(port)/hook/\(i)", createdAt: created),
-                     SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
-                }
-                try await store.createBatch(subs)
-                for chunk in stride(from: 0, to: 3_000, by: 500) {
-                    let batch = (chunk..<(chunk + 500)).map { n in
-                        (event: FlightEvent(id: "evt_crash_\(n)", type: .takeoff, at: created, flightId: "flight-\(n)", callsign: "CRASH\(n % 20)"),
-                         subscriptionIds: ["sub_crash_\(n % 20)"])
-                    }
-                    expected += batch.map(\.event.id)
-                    _ = try await store.enqueue(batch, now: created)
-                }
-            }
+            let expected = try await Self.fillOutbox(db: db, receiverPort: port, events: 3_000)
 
             let first = try Self.serve(binary, db: db, log: logFile)
             try await Self.wait("the first deliveries", seconds: 60) { received.unique >= 300 }

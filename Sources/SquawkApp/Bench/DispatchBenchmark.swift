@@ -41,7 +41,8 @@ public enum DispatchBenchmark {
     }
 
     public static func run(url: String, events: Int = 50_000, endpoints: Int = 1_000, steadyRate: Double = 2_000,
-                           steadySeconds: Double = 5, progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
+                           steadySeconds: Double = 5, batchSize: Int = 512, pipelineDepth: Int = 3, concurrency: Int = 128,
+                           progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
         let store = try SQLiteStore.temporary()
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let created = Date()
@@ -79,8 +80,9 @@ public enum DispatchBenchmark {
         let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
         defer { transport.shutdown() }
         var config = DispatcherConfiguration()
-        config.batchSize = 512
-        config.concurrency = 128
+        config.batchSize = batchSize
+        config.concurrency = concurrency
+        config.pipelineDepth = pipelineDepth
         let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
         let timing = TimingStore(store)
         let dispatcher = Dispatcher(store: timing, transport: transport, endpointPolicy: policy, configuration: config)

@@ -64,10 +64,11 @@ public struct ServeApp: Sendable {
 
     /// The HTTP API's router.
     public func router(live: LiveSubscriptions? = nil, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
-                       onEnqueued: @escaping @Sendable () -> Void = {},
+                       onEnqueued: @escaping @Sendable () -> Void = {}, status: (any ServiceStatusProvider)? = nil,
                        extra: (Router<APIContext>) -> Void = { _ in }) -> Router<APIContext> {
         let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
-                                   onChange: { change in live?.apply(change) }, deliveries: store, onEnqueued: onEnqueued)
+                                   onChange: { change in live?.apply(change) }, deliveries: store, onEnqueued: onEnqueued,
+                                   status: status)
         let router = APIRouter.make(deps, flights: flights).router
         extra(router)
         return router
@@ -134,7 +135,7 @@ public struct ServeApp: Sendable {
             services.append(.init(service: try EmbeddedSimulator.application(configuration, upstream: parts.upstream, transport: parts.transport)))
         }
         let app = Application(
-            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
+            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() }, status: parts.poller,
                            extra: { metrics.route(on: $0) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in

@@ -8,6 +8,8 @@ public struct APIDependencies: Sendable {
     public var keys: any APIKeyStore
     /// The outbox and delivery log (nil: the delivery routes answer 503).
     public var deliveries: (any DeliveryStore)?
+    /// The poller's view of itself, for `/readyz` and `/v1/status` (nil: no poller).
+    public var status: (any ServiceStatusProvider)?
     /// Told after the API enqueued deliveries itself (test events, redeliveries), to wake the dispatcher.
     public var onEnqueued: @Sendable () -> Void
     public var rules: SubscriptionRules
@@ -38,8 +40,10 @@ public struct APIDependencies: Sendable {
         onChange: @escaping @Sendable (SubscriptionChange) async -> Void = { _ in },
         defaultRotationOverlap: Duration = .seconds(24 * 3600),
         deliveries: (any DeliveryStore)? = nil,
-        onEnqueued: @escaping @Sendable () -> Void = {}
+        onEnqueued: @escaping @Sendable () -> Void = {},
+        status: (any ServiceStatusProvider)? = nil
     ) {
+        self.status = status
         self.deliveries = deliveries
         self.onEnqueued = onEnqueued
         self.subscriptions = subscriptions

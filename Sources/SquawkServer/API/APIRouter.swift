@@ -21,9 +21,11 @@ public enum APIRouter {
             headers[.contentType] = "text/plain"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
+        StatusRoutes(deps: deps).registerOpen(on: open)
         let v1 = RouteTable(group: router.group("v1").add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "v1", recorded: recorded)
         SubscriptionRoutes(deps: deps).register(on: v1)
         DeliveryRoutes(deps: deps).register(on: v1)
+        StatusRoutes(deps: deps).register(on: v1)
         let flifo = RouteTable(group: router.group().add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "", recorded: recorded)
         FlifoRoutes(deps: deps, directory: flights, airlines: airlines).register(on: flifo)
         return (router, recorded.withLockedValue { $0 })

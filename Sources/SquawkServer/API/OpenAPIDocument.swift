@@ -852,6 +852,52 @@ public enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "ready",
+        "summary": "Readiness: the store answers and the upstream has answered once",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Ready",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/status": {
+      "get": {
+        "operationId": "status",
+        "summary": "Servers polled, last snapshot age, the polling plan and budget, the queue",
+        "responses": {
+          "200": {
+            "description": "Status",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Status"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -1526,6 +1572,93 @@ public enum OpenAPIDocument {
           },
           "requeued": {
             "type": "integer"
+          }
+        }
+      },
+      "Status": {
+        "type": "object",
+        "required": [
+          "upstreamReady",
+          "servers",
+          "plan",
+          "planRequestsPerMinute",
+          "budgetPerMinute",
+          "budgetUsedLastMinute",
+          "degraded",
+          "activeSubscriptions"
+        ],
+        "properties": {
+          "upstreamReady": {
+            "type": "boolean"
+          },
+          "servers": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "id",
+                "name",
+                "polled",
+                "flights"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "polled": {
+                  "type": "boolean"
+                },
+                "lastSnapshotAgeSeconds": {
+                  "type": "number"
+                },
+                "flights": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "plan": {
+            "type": "string"
+          },
+          "planRequestsPerMinute": {
+            "type": "number"
+          },
+          "budgetPerMinute": {
+            "type": "integer"
+          },
+          "budgetUsedLastMinute": {
+            "type": "integer"
+          },
+          "degraded": {
+            "type": "boolean"
+          },
+          "activeSubscriptions": {
+            "type": "integer"
+          },
+          "queue": {
+            "type": "object",
+            "required": [
+              "pending",
+              "inflight",
+              "retrying"
+            ],
+            "properties": {
+              "pending": {
+                "type": "integer"
+              },
+              "inflight": {
+                "type": "integer"
+              },
+              "retrying": {
+                "type": "integer"
+              },
+              "oldestPendingAgeSeconds": {
+                "type": "number"
+              }
+            }
           }
         }
       }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 import SquawkCore
@@ -210,7 +211,23 @@ public final class Dispatcher: Service, Sendable {
                 if let op = r.1 { operational.append(op) }
             }
         }
+        Self.count(completions)
         return (completions, operational)
+    }
+
+    /// `squawk_deliveries_total{outcome}`: delivered, retry, failed, disabled, paced.
+    static func count(_ completions: [DeliveryCompletion]) {
+        var tally: [String: Int] = [:]
+        for c in completions {
+            let outcome = switch c.next {
+            case .delivered: "delivered"
+            case .retry: c.attempt.attempt == 0 ? "paced" : "retry"
+            case .failed: "failed"
+            case .disableSubscription: "disabled"
+            }
+            tally[outcome, default: 0] += 1
+        }
+        for (outcome, n) in tally { Counter(label: "squawk_deliveries_total", dimensions: [("outcome", outcome)]).increment(by: n) }
     }
 
     /// Sends one delivery (or defers it when its endpoint is paced) and decides what follows.

@@ -1,10 +1,12 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import SquawkStore
 
 /// Prunes delivered and failed deliveries, their attempts and orphaned events older than the
-/// retention (default 7 days), once at start and then every `every`.
+/// retention (default 7 days), once at start and then every `every`; every 10 s it records the
+/// queue gauges.
 public struct Janitor: Service {
     let store: any DeliveryStore
     let retention: TimeInterval
@@ -29,11 +31,25 @@ public struct Janitor: Service {
         return removed
     }
 
+    /// Queue gauges for `/metrics`: depth, retry backlog, oldest pending age.
+    public func recordQueueStats() async {
+        guard let stats = try? await store.queueStats(now: now()) else { return }
+        Gauge(label: "squawk_queue_pending").record(stats.pending)
+        Gauge(label: "squawk_queue_inflight").record(stats.inflight)
+        Gauge(label: "squawk_queue_retrying").record(stats.retrying)
+        Gauge(label: "squawk_queue_oldest_pending_seconds").record(stats.oldestPendingAge ?? 0)
+    }
+
     public func run() async throws {
+        var lastPrune: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await prune() } catch { logger.warning("prune failed", metadata: ["error": "\(error)"]) }
+            await recordQueueStats()
+            if lastPrune.map({ ContinuousClock.now - $0 >= every }) ?? true {
+                lastPrune = ContinuousClock.now
+                do { try await prune() } catch { logger.warning("prune failed", metadata: ["error": "\(error)"]) }
+            }
             // Graceful shutdown ends the wait at once (not after up to an hour).
-            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) } } catch { return }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(10)) } } catch { return }
         }
     }
 }

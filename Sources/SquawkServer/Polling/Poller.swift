@@ -28,7 +28,7 @@ public struct PollerConfiguration: Sendable {
 /// budget is checked before every request, so no configuration can exceed it; when the needs
 /// exceed it, every interval stretches by one factor (``PollPlan``), with a warning and the
 /// `squawk_poll_plan_stretch` gauge. Snapshots stay in memory; only the diff state is saved.
-public final class Poller: Service, LiveFlightDirectory, Sendable {
+public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, Sendable {
     let upstream: any PollingUpstream
     let pipeline: EventPipeline
     let live: LiveSubscriptions
@@ -286,6 +286,24 @@ public final class Poller: Service, LiveFlightDirectory, Sendable {
                                    airborne: diff?.phase(ofFlight: f.flightId).map { $0 == .airborne })
                 }
             }
+        }
+    }
+
+    /// What `/v1/status` shows.
+    public func status(now: Date) async -> ServiceStatus {
+        let plan = currentPlan(now: now)
+        let polled = Set(plan.entries.compactMap { e -> String? in if case .flights(let s) = e.task { return s }; return nil })
+        let active = live.count
+        return state.withLockedValue { s in
+            let servers = s.servers.map { ref in
+                ServiceStatus.Server(id: ref.id, name: ref.name, polled: polled.contains(ref.id),
+                                     lastSnapshotAgeSeconds: s.latest[ref.id].map { now.timeIntervalSince($0.takenAt) },
+                                     flights: s.latest[ref.id]?.flights.count ?? 0)
+            }
+            return ServiceStatus(upstreamReady: !s.servers.isEmpty, servers: servers, plan: plan.summary,
+                                 planRequestsPerMinute: plan.requestsPerMinute, budgetPerMinute: configuration.requestsPerMinute,
+                                 budgetUsedLastMinute: s.budget.used(at: now), degraded: plan.degraded,
+                                 activeSubscriptions: active, queue: nil)
         }
     }
 

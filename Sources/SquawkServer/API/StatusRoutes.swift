@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import SquawkCore
+
+/// What the running service knows about itself, for `/readyz` and `GET /v1/status`.
+public struct ServiceStatus: Encodable, Sendable {
+    public struct Server: Encodable, Sendable {
+        public var id: String
+        public var name: String
+        public var polled: Bool
+        /// Seconds since this server's last snapshot (nil: none yet).
+        public var lastSnapshotAgeSeconds: Double?
+        public var flights: Int
+    }
+    public var upstreamReady: Bool
+    public var servers: [Server]
+    public var plan: String
+    public var planRequestsPerMinute: Double
+    public var budgetPerMinute: Int
+    public var budgetUsedLastMinute: Int
+    public var degraded: Bool
+    public var activeSubscriptions: Int
+    public var queue: Queue?
+
+    public struct Queue: Encodable, Sendable {
+        public var pending: Int
+        public var inflight: Int
+        public var retrying: Int
+        public var oldestPendingAgeSeconds: Double?
+    }
+}
+
+/// Supplies ``ServiceStatus`` (the poller does).
+public protocol ServiceStatusProvider: Sendable {
+    func status(now: Date) async -> ServiceStatus
+}
+
+struct StatusRoutes: Sendable {
+    let deps: APIDependencies
+
+    func registerOpen(on routes: RouteTable) {
+        routes.on(.get, "readyz", readyz)
+    }
+
+    func register(on routes: RouteTable) {
+        routes.on(.get, "status", status)
+    }
+
+    func current() async -> ServiceStatus? {
+        guard let provider = deps.status else { return nil }
+        var s = await provider.status(now: deps.now())
+        if let stats = try? await deps.deliveries?.queueStats(now: deps.now()) {
+            s.queue = .init(pending: stats.pending, inflight: stats.inflight, retrying: stats.retrying,
+                            oldestPendingAgeSeconds: stats.oldestPendingAge)
+        }
+        return s
+    }
+
+    /// 200 once the store answers and the upstream has answered once; 503 with the reason otherwise.
+    @Sendable func readyz(_ request: Request, context: APIContext) async throws -> Response {
+        do {
+            _ = try await deps.subscriptions.count()
+        } catch {
+            throw APIError(.serviceUnavailable, "store_unavailable", "the store does not answer")
+        }
+        if let s = await current(), !s.upstreamReady {
+            throw APIError(.serviceUnavailable, "upstream_not_ready", "the Live API has not answered yet")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+    }
+
+    @Sendable func status(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try context.requireOwner()
+        guard let s = await current() else { throw APIError(.serviceUnavailable, "status_unavailable", "this server runs no poller") }
+        return try .json(.ok, s)
+    }
+}
