@@ -212,6 +212,10 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         Self.count(completions)
+        // Several deliveries of one subscription in a batch can each be told "gone": the
+        // subscription is disabled once, so the operator hears of it once.
+        var disabled = Set<String>()
+        operational = operational.filter { $0.kind != .subscriptionDisabled || disabled.insert($0.subscriptionId).inserted }
         return (completions, operational)
     }
 
