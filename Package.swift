@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SquawkServiceTests",
-            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkStore",
+            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkStore", "SquawkHTTP",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),

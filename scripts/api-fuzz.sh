@@ -17,7 +17,7 @@ if python3 -c 'import schemathesis' 2>/dev/null; then
 else
   if [ ! -x .build/py/bin/python ]; then
     python3 -m venv .build/py
-    .build/py/bin/pip install -q 'schemathesis>=4,<5'
+    .build/py/bin/pip install -q 'schemathesis>=4,<5' standardwebhooks
   fi
   st=(.build/py/bin/python -m schemathesis.cli)
 fi
