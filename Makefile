@@ -32,7 +32,7 @@ run: deps
 ## Every test: the Swift suites, then schemathesis against a live `squawk serve`.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --parallel --skip-build
+	SQUAWK_PYTHON="$$(scripts/pydeps.sh)" $(SWIFT) test --parallel --skip-build
 	scripts/api-fuzz.sh .build/debug/squawk
 
 bench: release

@@ -6,21 +6,14 @@
 #
 # Every check runs except positive_data_acceptance: the schema cannot say "a host that is not a
 # private address" or "an airport that exists", so schema-valid but semantically wrong input is
-# rightly refused with a 4xx problem. Installs schemathesis into .build/py when missing.
+# rightly refused with a 4xx problem. Python tools come from scripts/pydeps.sh (.build/py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-.build/debug/squawk}"
 examples="${SQUAWK_FUZZ_EXAMPLES:-50}"
 
-if python3 -c 'import schemathesis' 2>/dev/null; then
-  st=(python3 -m schemathesis.cli)
-else
-  if [ ! -x .build/py/bin/python ]; then
-    python3 -m venv .build/py
-    .build/py/bin/pip install -q 'schemathesis>=4,<5' standardwebhooks
-  fi
-  st=(.build/py/bin/python -m schemathesis.cli)
-fi
+py="$(scripts/pydeps.sh)"
+st=("$py" -m schemathesis.cli)
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
