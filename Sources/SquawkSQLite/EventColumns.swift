@@ -28,13 +28,12 @@ enum EventColumns {
     /// infinities) are ``StoreError/Code/constraint``.
     static func encodeData(_ data: [String: JSONValue]) throws -> String {
         guard !data.isEmpty else { return "{}" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(data), as: UTF8.self)
-        } catch {
+        // The core's direct JSON writer: Foundation's coders were half of the outbox's claim time.
+        let value = JSONValue.object(data)
+        guard !value.containsNonFiniteNumber else {
             throw StoreError(.constraint, "event data cannot be written as JSON (a number is not finite)")
         }
+        return String(decoding: value.jsonBytes, as: UTF8.self)
     }
 
     // MARK: - Decoding
@@ -60,10 +59,9 @@ enum EventColumns {
     /// The inverse of ``encodeData(_:)``.
     static func decodeData(_ text: String) throws -> [String: JSONValue] {
         guard text != "{}" else { return [:] }
-        do {
-            return try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
-        } catch {
+        guard case .object(let object) = try? JSONValue.parse(Array(text.utf8)) else {
             throw StoreError(.unavailable, "event row has unreadable data")
         }
+        return object
     }
 }

@@ -122,11 +122,7 @@ public struct PayloadRenderer: Sendable {
 
     // MARK: - Helpers
 
-    static func encode(_ v: JSONValue) -> [UInt8] {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? enc.encode(v)) ?? Data())
-    }
+    static func encode(_ v: JSONValue) -> [UInt8] { v.jsonBytes }
 
     static func timestamp(_ d: Date) -> String {
         d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
