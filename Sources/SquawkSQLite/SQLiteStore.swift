@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SquawkCore
 import SquawkStore
 
 /// The SQLite backend of the store protocols, over a GRDB 7 `DatabasePool`.
@@ -125,8 +126,7 @@ public final class SQLiteStore: Sendable {
     /// `values` as a JSON array, the one argument of `IN (SELECT value FROM json_each(?))`: a
     /// set of any size in one statement, without a placeholder per value.
     static func jsonArray(_ values: [String]) -> String {
-        // Encoding [String] cannot fail.
-        String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+        String(decoding: JSONValue.array(values.map(JSONValue.string)).jsonBytes, as: UTF8.self)
     }
 
     /// The value of `PRAGMA name` on a reader connection, for diagnostics and tests

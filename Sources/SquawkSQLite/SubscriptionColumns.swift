@@ -34,10 +34,7 @@ enum SubscriptionColumns {
     /// A JSON object with sorted keys; `{}` when empty.
     static func encodeMetadata(_ metadata: [String: String]) -> String {
         guard !metadata.isEmpty else { return "{}" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding [String: String] cannot fail.
-        return String(decoding: (try? encoder.encode(metadata)) ?? Data("{}".utf8), as: UTF8.self)
+        return String(decoding: JSONValue.object(metadata.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self)
     }
 
     // MARK: - Decoding
@@ -86,6 +83,7 @@ enum SubscriptionColumns {
     /// The inverse of ``encodeMetadata(_:)``.
     static func decodeMetadata(_ text: String) -> [String: String] {
         guard text != "{}" else { return [:] }
-        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        guard case .object(let o) = try? JSONValue.parse(Array(text.utf8)) else { return [:] }
+        return o.compactMapValues(\.stringValue)
     }
 }
