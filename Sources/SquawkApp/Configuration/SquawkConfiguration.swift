@@ -27,7 +27,7 @@ public struct SquawkConfiguration: Sendable {
     public var sessionsInterval = 600.0
     public var approachDistanceNM = 50.0
     // [simulator]
-    public var simulatorFlights = 300
+    public var simulatorFlights = 1_000
     public var simulatorSeed = 1
     public var simulatorTimeScale = 1.0
     // [delivery]

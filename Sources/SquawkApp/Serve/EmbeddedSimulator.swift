@@ -11,14 +11,22 @@ import SquawkSimulator
 /// loopback port inside the same process and polled over HTTP like the real API (same client,
 /// same budget, the same 30-requests-a-minute rule enforced by the simulator).
 enum EmbeddedSimulator {
+    /// Simulated seconds run before serving.
+    static let warmUp: TimeInterval = 300
+
     /// The simulator's HTTP application; when it listens, `upstream` gets a client for it.
     static func application(_ c: SquawkConfiguration, upstream: LateUpstream, transport: any HTTPTransport) throws -> some Service {
         var rng = SystemRandomNumberGenerator()
         let key = "sim-" + String(rng.next(), radix: 36)
-        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let world = WorldConfiguration(seed: UInt64(c.simulatorSeed), flightsPerServer: c.simulatorFlights, start: start)
+        // The world begins a few minutes in the past and is run up to now before serving: a world
+        // that has just begun has no aircraft about to take off yet, and a newcomer should see
+        // takeoffs in the first minute, not after the warm-up.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let world = World(WorldConfiguration(seed: UInt64(c.simulatorSeed), flightsPerServer: c.simulatorFlights,
+                                             start: now.addingTimeInterval(-warmUp)))
+        world.advance(to: now)
         let options = SimulatorOptions(apiKey: key, rateLimitPerMinute: c.requestsPerMinute, timeScale: c.simulatorTimeScale)
-        let server = SimulatorServer(host: try SimulatorLauncher.makeHost(.init(world: world, options: options)), options: options)
+        let server = SimulatorServer(host: SimulatorHost(world: world, timeScale: c.simulatorTimeScale), options: options)
         var logger = Logger(label: "squawk.simulator")
         logger.logLevel = .warning
         return Application(
