@@ -130,6 +130,12 @@ extension SQLiteStore: DeliveryStore {
                 subscriptions[subscription.id] = subscription
             }
             let secrets = try Self.validSecrets(db, subscriptionIds: subscriptionIds, now: now)
+            var failingSince: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, failing_since FROM subscriptions WHERE failing_since IS NOT NULL AND id IN (SELECT value FROM json_each(?))
+                """, arguments: [Self.jsonArray(subscriptionIds)]) {
+                failingSince[row[0]] = Date(timeIntervalSince1970: row[1])
+            }
 
             return try ids.map { id in
                 // Foreign keys guarantee the event and the subscription of a delivery row.
@@ -138,7 +144,8 @@ extension SQLiteStore: DeliveryStore {
                     throw StoreError(.unavailable, "a claimed delivery lost its row, event or subscription")
                 }
                 return ClaimedDelivery(delivery: delivery, event: event, subscription: subscription,
-                                       secrets: secrets[subscription.id, default: []].map(\.secret))
+                                       secrets: secrets[subscription.id, default: []].map(\.secret),
+                                       failingSince: failingSince[subscription.id])
             }
         }
     }
@@ -163,6 +170,14 @@ extension SQLiteStore: DeliveryStore {
                 guard let before = current[id] else { continue }
                 if completion.attempt.attempt > 0 {
                     try insertAttempt.execute(arguments: DeliveryColumns.attemptArguments(completion.attempt))
+                    // The continuous-failure clock: started by a failure, stopped by a success.
+                    if case .delivered = completion.next {
+                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
+                            .execute(arguments: [before.subscriptionId])
+                    } else {
+                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
+                            .execute(arguments: [completion.attempt.at.timeIntervalSince1970, before.subscriptionId])
+                    }
                 }
                 guard before.status == .pending || before.status == .inflight else { continue }
                 let after = Self.applying(completion, to: before)

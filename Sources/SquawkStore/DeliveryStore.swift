@@ -58,12 +58,16 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var subscription: Subscription
     /// Secrets valid now, current first.
     public var secrets: [String]
+    /// Since when every attempt to this subscription has failed (nil: its last attempt succeeded,
+    /// or none failed yet). Kept by ``DeliveryStore/complete(_:)``.
+    public var failingSince: Date?
 
-    public init(delivery: Delivery, event: FlightEvent, subscription: Subscription, secrets: [String]) {
+    public init(delivery: Delivery, event: FlightEvent, subscription: Subscription, secrets: [String], failingSince: Date? = nil) {
         self.delivery = delivery
         self.event = event
         self.subscription = subscription
         self.secrets = secrets
+        self.failingSince = failingSince
     }
 }
 
@@ -118,7 +122,9 @@ public protocol DeliveryStore: Sendable {
     /// expired lease), at most one per ordering group and never one whose group has an earlier
     /// undelivered delivery, marking them inflight until `now + lease`.
     func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery]
-    /// Records attempts and applies their outcomes, in one transaction.
+    /// Records attempts and applies their outcomes, in one transaction. A real attempt (number
+    /// 1 or more) that failed starts the subscription's continuous-failure clock if it is not
+    /// running; a delivered one stops it.
     func complete(_ completions: [DeliveryCompletion]) async throws
     func delivery(id: String, owner: String) async throws -> Delivery?
     func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery>

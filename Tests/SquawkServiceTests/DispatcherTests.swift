@@ -388,6 +388,39 @@ struct DispatcherTests {
         }
     }
 
+    @Test("failing continuously for longer than disableAfter disables the subscription; a success in between resets the clock")
+    func continuousFailureDisables() async throws {
+        let flaky = NIOLockedValueBox(true)
+        let script: WebhookReceiver.Script = { _, _ in flaky.withLockedValue { $0 } ? .status(500, body: "down") : .status(200, body: "ok") }
+        try await H.with(configure: { $0.disableAfter = 3_600 }, script: script) { h in
+            let sub = try await h.subscribe("flaky")
+            // First failure at t0 starts the clock; a second one 30 min later does not disable.
+            try await h.enqueue([H.event(1, flight: "A")], to: sub, at: Self.t0)
+            #expect(try await h.tick(Self.t0) == 1)
+            try await h.enqueue([H.event(2, flight: "B")], to: sub, at: Self.at(1800))
+            #expect(try await h.tick(Self.at(1800)) == 2)
+            #expect(try await h.subscription(sub).status == .active)
+            // A success at 50 min stops the clock ...
+            flaky.withLockedValue { $0 = false }
+            try await h.enqueue([H.event(3, flight: "C")], to: sub, at: Self.at(3000))
+            _ = try await h.tick(Self.at(3000))
+            #expect(try await h.delivery(H.event(3, flight: "C"), of: sub).status == .delivered)
+            // ... so failing again from 60 min, past t0 + 1 h, does not disable yet.
+            flaky.withLockedValue { $0 = true }
+            try await h.enqueue([H.event(4, flight: "D")], to: sub, at: Self.at(3600))
+            _ = try await h.tick(Self.at(3600))
+            #expect(try await h.subscription(sub).status == .active)
+            #expect(h.operationalEvents.isEmpty)
+            // Still failing an hour after that: disabled, with the reason, and the operator hears of it.
+            try await h.enqueue([H.event(5, flight: "E")], to: sub, at: Self.at(7300))
+            _ = try await h.tick(Self.at(7300))
+            let disabled = try await h.subscription(sub)
+            #expect(disabled.status == .disabled)
+            #expect(disabled.disabledReason?.contains("failed for") == true)
+            #expect(h.operationalEvents.map(\.kind) == [.subscriptionDisabled])
+        }
+    }
+
     @Test("410 to several deliveries of one batch: the subscription is disabled once and reported once")
     func goneInOneBatchReportsOnce() async throws {
         try await H.with(script: { _, _ in .status(410, body: "gone") }) { h in

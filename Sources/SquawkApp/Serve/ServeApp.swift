@@ -94,6 +94,7 @@ public struct ServeApp: Sendable {
         dispatch.concurrency = c.deliveryConcurrency
         dispatch.retryPolicy = RetryPolicy(schedule: c.retrySchedule)
         dispatch.lease = .milliseconds(Int64(c.leaseSeconds * 1000))
+        dispatch.disableAfter = c.disableAfterDays * 86_400
         let operatorHook = c.operatorWebhook
         let dispatcher = Dispatcher(
             store: store, transport: transport, endpointPolicy: rules.endpointPolicy, configuration: dispatch,

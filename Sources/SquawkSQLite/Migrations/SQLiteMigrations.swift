@@ -11,6 +11,7 @@ enum SQLiteMigrations {
         (Migration0002APIKeys.name, Migration0002APIKeys.apply),
         (Migration0003Deliveries.name, Migration0003Deliveries.apply),
         (Migration0004PollerState.name, Migration0004PollerState.apply),
+        (Migration0005FailingSince.name, Migration0005FailingSince.apply),
     ]
 
     /// A migrator holding ``all``.

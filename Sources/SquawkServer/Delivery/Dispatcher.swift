@@ -24,6 +24,8 @@ public struct DispatcherConfiguration: Sendable {
     /// How long to wait for new work when the queue is empty.
     public var idleWait: Duration = .milliseconds(200)
     public var retryPolicy = RetryPolicy.standard
+    /// A subscription whose attempts have all failed for this long is disabled (default 5 days).
+    public var disableAfter: TimeInterval = 5 * 86_400
     public var maxResponseBytes = 64 * 1024
 
     public init() {}
@@ -280,8 +282,17 @@ public final class Dispatcher: Service, Sendable {
         let latencyMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
                                       latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
-        let action = state.withLockedValue { s in
+        var action = state.withLockedValue { s in
             DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy, using: &s.rng)
+        }
+        // Failing again, and failing without a success for longer than `disableAfter`: give up on the subscription.
+        if let since = c.failingSince, now.timeIntervalSince(since) >= configuration.disableAfter {
+            switch action {
+            case .retry, .fail:
+                let days = (now.timeIntervalSince(since) / 86_400 * 10).rounded() / 10
+                action = .disableSubscription(reason: "every delivery failed for \(days) days (since \(since.formatted(.iso8601)))")
+            default: break
+            }
         }
         switch action {
         case .delivered:
