@@ -109,10 +109,22 @@ struct ConfigurationTests {
         #expect(first.rules.endpointPolicy.allowList.isEmpty == false)
     }
 
-    @Test("a store URL that is not SQLite is refused naming store.url")
+    @Test("the start banner shows a generated admin key, never a configured one")
+    func bannerSecrets() {
+        let c = SquawkConfiguration()
+        let configured = ServeBanner.lines(configuration: c, port: 8080, adminKey: "sqk_configured_secret", adminKeyGenerated: false, notices: [])
+        #expect(!configured.joined().contains("sqk_configured_secret"))
+        let generated = ServeBanner.lines(configuration: c, port: 8080, adminKey: "sqk_generated_key", adminKeyGenerated: true, notices: [])
+        #expect(generated.joined().contains("sqk_generated_key"))
+    }
+
+    @Test("a store URL that is not SQLite is refused naming store.url, without echoing it")
     func notSQLite() {
         var c = SquawkConfiguration()
-        c.storeURL = "mysql://db/squawk"
-        #expect { _ = try ServeApp.build(c, logger: .init(label: "test")) } throws: { ($0 as? ConfigurationError)?.key == "store.url" }
+        c.storeURL = "postgres://squawk:hunter2@db/squawk"
+        #expect { _ = try ServeApp.build(c, logger: .init(label: "test")) } throws: { error in
+            guard let e = error as? ConfigurationError else { return false }
+            return e.key == "store.url" && !e.message.contains("hunter2")
+        }
     }
 }

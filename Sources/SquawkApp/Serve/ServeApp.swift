@@ -30,7 +30,8 @@ public struct ServeApp: Sendable {
         var configuration = configuration
         var notices: [String] = []
         guard let path = configuration.sqlitePath else {
-            throw ConfigurationError(key: "store.url", "store.url: '\(configuration.storeURL)' is not a SQLite path; this build stores in SQLite")
+            // The URL is not echoed: a database URL can carry a password.
+            throw ConfigurationError(key: "store.url", "store.url: not a SQLite path (a file path or sqlite:PATH); this build stores in SQLite")
         }
         do {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)

@@ -10,13 +10,14 @@ enum ServeBanner {
             "Squawk \(SquawkApp.version) listening on \(base)  (API docs: \(base)/openapi.json)",
             "store: \(c.sqlitePath ?? c.storeURL)",
             "upstream: " + (c.usesSimulator ? "built-in Live API simulator (no key configured)" : "Infinite Flight Live API at \(c.liveAPIBaseURL)"),
-            "admin API key: \(adminKey)" + (adminKeyGenerated ? "  (generated, kept in \(c.dataDirectory)/admin.key)" : ""),
+            // A generated key is shown (the newcomer needs it); a configured one is the operator's secret.
+            adminKeyGenerated ? "admin API key: \(adminKey)  (generated, kept in \(c.dataDirectory)/admin.key)" : "admin API key: the one configured in api.admin_key",
         ]
         out += notices.map { "note: \($0)" }
         out += [
             "",
             "See signed events arrive within a minute: subscribe a local receiver to takeoffs and landings on the Expert Server",
-            "  curl -s -X POST \(base)/v1/subscriptions -H 'Authorization: Bearer \(adminKey)' -H 'Content-Type: application/json' \\",
+            "  curl -s -X POST \(base)/v1/subscriptions -H 'Authorization: Bearer \(adminKeyGenerated ? adminKey : "$SQUAWK_API_ADMIN_KEY")' -H 'Content-Type: application/json' \\",
             "    -d '{\"target\":{\"kind\":\"server\",\"id\":\"Expert Server\"},\"events\":[\"flight.takeoff\",\"flight.landing\"],\"notifyEndpoint\":\"http://127.0.0.1:9000/\",\"format\":\"json\"}'",
             "then start the receiver with the \"secret\" from the answer (undelivered events are retried, none are lost):",
             "  swift run squawk receive --port 9000 --secret whsec_…",
