@@ -206,7 +206,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
 
     /// Builds the server's snapshot, diffs it, publishes the events and saves the diff state.
     func snapshot(server: String, flights: [FlightSample], atc: [ATCFrequency]?, now: Date) async throws {
-        let (snapshot, events, data) = state.withLockedValue { s -> (Snapshot, [FlightEvent], Data?) in
+        let (events, data) = state.withLockedValue { s -> ([FlightEvent], Data?) in
             let ref = s.servers.first { $0.id == server } ?? ServerRef(id: server, name: server)
             let snap = Snapshot(server: ref, takenAt: now, flights: flights, atc: atc,
                                 flightPlans: s.pendingPlans.removeValue(forKey: server) ?? [:],
@@ -220,9 +220,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             // Forget plans of flights no snapshot shows any more.
             let online = Set(s.latest.values.flatMap { $0.flights.map(\.flightId) })
             s.plans = s.plans.filter { online.contains($0.key) }
-            return (kept, events, try? JSONEncoder().encode(diff))
+            return (events, try? JSONEncoder().encode(diff))
         }
-        _ = snapshot
         try await pipeline.publish(events, now: now)
         if let data, let stateStore { try await stateStore.savePollerState(key: "diff/\(server)", value: data, at: now) }
     }
