@@ -421,6 +421,47 @@ struct DispatcherTests {
         }
     }
 
+    @Test("at most maxInFlight sends to one endpoint at once; the others wait without an attempt counted")
+    func perEndpointConcurrencyCap() async throws {
+        let inFlight = NIOLockedValueBox((now: 0, max: 0, total: 0))
+        let router = Router()
+        router.post("slow") { _, _ -> HTTPResponse.Status in
+            inFlight.withLockedValue { $0.now += 1; $0.max = max($0.max, $0.now); $0.total += 1 }
+            try await Task.sleep(for: .milliseconds(50))  // the receiver is slow; the test does not wait on it
+            inFlight.withLockedValue { $0.now -= 1 }
+            return .ok
+        }
+        try await LoopbackServer.withServer(router) { port in
+            let store = try SQLiteStore.temporary()
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let sub = Subscription(id: "sub_slow", ownerKeyId: H.owner, target: .init(kind: .callsign, id: "SQK*"), events: [.takeoff],
+                                   notifyEndpoint: "http://127.0.0.1:\(port)/slow", createdAt: Self.t0)
+            _ = try await store.create(sub, secret: SigningSecret(secret: H.secret, createdAt: Self.t0), idempotency: nil)
+            let events = (1...8).map { H.event($0, flight: "F\($0)") }
+            _ = try await store.enqueue(events.map { ($0, [sub.id]) }, now: Self.t0)
+            var config = DispatcherConfiguration()
+            config.retryPolicy = H.schedule
+            let dispatcher = Dispatcher(store: store, transport: transport, endpointPolicy: H.loopback, configuration: config,
+                                        limiter: EndpointLimiter(maxInFlight: 2))
+            #expect(try await dispatcher.tick(now: Self.t0) == 8)
+            #expect(inFlight.withLockedValue { $0.total } == 2, "two sent, six deferred")
+            let afterFirst = try await store.deliveries(subscriptionId: sub.id, owner: H.owner, status: .pending, after: nil, limit: 100)
+            #expect(afterFirst.items.count == 6)
+            #expect(afterFirst.items.allSatisfy { $0.attempts == 0 }, "a deferral is not an attempt")
+            var now = Self.t0
+            for _ in 0..<10 {
+                now = now.addingTimeInterval(1)
+                try await dispatcher.tick(now: now)
+            }
+            let delivered = try await store.deliveries(subscriptionId: sub.id, owner: H.owner, status: .delivered, after: nil, limit: 100)
+            #expect(delivered.items.count == 8)
+            #expect(delivered.items.allSatisfy { $0.attempts == 1 })
+            #expect(inFlight.withLockedValue { $0.max } <= 2)
+            #expect(inFlight.withLockedValue { $0.total } == 8)
+        }
+    }
+
     @Test("410 to several deliveries of one batch: the subscription is disabled once and reported once")
     func goneInOneBatchReportsOnce() async throws {
         try await H.with(script: { _, _ in .status(410, body: "gone") }) { h in

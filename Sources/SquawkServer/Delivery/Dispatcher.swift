@@ -250,6 +250,7 @@ public final class Dispatcher: Service, Sendable {
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: now, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
             return (DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
         }
+        defer { state.withLockedValue { $0.limiter.release(sub.notifyEndpoint) } }
         let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
         let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, secrets: c.secrets)
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
