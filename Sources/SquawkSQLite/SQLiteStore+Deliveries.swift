@@ -89,7 +89,7 @@ extension SQLiteStore: DeliveryStore {
     public func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
         let now1970 = now.timeIntervalSince1970
-        let leaseUntil = now1970 + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let leaseUntil = now1970 + lease.timeInterval
         return try await write { db in
             var due: [(id: String, at: Double, orderingKey: String)] = []
             for sql in [Self.duePendingSQL, Self.expiredLeasesSQL] {

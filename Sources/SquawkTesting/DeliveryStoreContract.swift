@@ -33,18 +33,7 @@ public enum DeliveryStoreContract {
     public typealias Store = any SubscriptionStore & DeliveryStore
 
     /// One named check.
-    public struct Case: Sendable, CustomStringConvertible, CustomTestStringConvertible {
-        public let name: String
-        public let run: @Sendable (Store) async throws -> Void
-
-        public init(_ name: String, _ run: @escaping @Sendable (Store) async throws -> Void) {
-            self.name = name
-            self.run = run
-        }
-
-        public var description: String { name }
-        public var testDescription: String { name }
-    }
+    public typealias Case = ContractCase<Store>
 
     /// Every check, in a stable order.
     public static let all: [Case] = [

@@ -24,18 +24,7 @@ public enum StoreContract {
     public typealias Store = any SubscriptionStore & APIKeyStore
 
     /// One named check.
-    public struct Case: Sendable, CustomStringConvertible, CustomTestStringConvertible {
-        public let name: String
-        public let run: @Sendable (Store) async throws -> Void
-
-        public init(_ name: String, _ run: @escaping @Sendable (Store) async throws -> Void) {
-            self.name = name
-            self.run = run
-        }
-
-        public var description: String { name }
-        public var testDescription: String { name }
-    }
+    public typealias Case = ContractCase<Store>
 
     /// Every check, in a stable order.
     public static let all: [Case] = [

@@ -171,8 +171,8 @@ public enum DetectionBenchmark {
         report.flightsSeen = flights.count
         report.servers = servers.count
         report.snapshots = snapshots
-        report.simulateSeconds = simulate.inSeconds
-        report.diffSeconds = diff.inSeconds
+        report.simulateSeconds = simulate.timeInterval
+        report.diffSeconds = diff.timeInterval
         return report
     }
 

@@ -186,11 +186,11 @@ public enum DiffBenchmark {
             let decoder = LiveAPIDate.makeDecoder()
             decodeTimes.append((try clock.measure {
                 decoded = try decoder.decode(LiveAPIEnvelope<[FlightEntry]>.self, from: body).result ?? []
-            }).inSeconds)
+            }).timeInterval)
             var samples: [FlightSample] = []
-            mapTimes.append(clock.measure { samples = decoded.map(\.sample) }.inSeconds)
+            mapTimes.append(clock.measure { samples = decoded.map(\.sample) }.timeInterval)
             precondition(samples.count == entries.count)
-            parseTimes.append(try clock.measure { _ = try JSONSerialization.jsonObject(with: body) }.inSeconds)
+            parseTimes.append(try clock.measure { _ = try JSONSerialization.jsonObject(with: body) }.timeInterval)
         }
         progress("decoded \(options.decodeRuns) times")
 
@@ -200,7 +200,7 @@ public enum DiffBenchmark {
             bytesPerFlightShared: shared, bytesPerFlightOwned: owned,
             jsonStateBytesPerFlight: Double(json.count) / Double(max(1, state.flightCount)),
             responseBytes: body.count, decodeTimes: decodeTimes, mapTimes: mapTimes,
-            serializationTimes: parseTimes, simulateSeconds: simulate.inSeconds)
+            serializationTimes: parseTimes, simulateSeconds: simulate.timeInterval)
     }
 
     /// Applies every snapshot after the first to `state` (seeded with the first), timing each.
@@ -213,7 +213,7 @@ public enum DiffBenchmark {
             let cpu0 = ProcessMeter.threadCPUSeconds()
             let d = clock.measure { produced = SnapshotDiffer.apply(s, to: &state, config: options.differ) }
             cpu.append(ProcessMeter.threadCPUSeconds() - cpu0)
-            wall.append(d.inSeconds)
+            wall.append(d.timeInterval)
             events += produced.count
         }
         let plans = snapshots.dropFirst().map(\.flightPlans.count).max() ?? 0

@@ -122,8 +122,8 @@ public enum DispatchBenchmark {
         service.cancel()
         let latencies = timing.latencies().sorted()
         func q(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        return Result(events: events, endpoints: endpoints, enqueuePerSecond: Double(events) / enqueueTime.inSeconds,
-                      deliveriesPerSecond: Double(events - undelivered) / drain.inSeconds, transportPerSecond: raw.requestsPerSecond,
+        return Result(events: events, endpoints: endpoints, enqueuePerSecond: Double(events) / enqueueTime.timeInterval,
+                      deliveriesPerSecond: Double(events - undelivered) / drain.timeInterval, transportPerSecond: raw.requestsPerSecond,
                       steadyOffered: steadyRate, steadyDelivered: timing.completedCount, latencyP50: q(0.5), latencyP99: q(0.99),
                       errors: undelivered)
     }
@@ -159,7 +159,7 @@ final class TimingStore: DeliveryStore, Sendable {
         let delivered = completions.filter { if case .delivered = $0.next { true } else { false } }.map(\.attempt.deliveryId)
         let events = eventOf.withLockedValue { m in delivered.compactMap { m.removeValue(forKey: $0) } }
         times.withLockedValue { t in
-            for e in events { if let start = t.enqueued.removeValue(forKey: e) { t.latency.append((done - start).inSeconds) } }
+            for e in events { if let start = t.enqueued.removeValue(forKey: e) { t.latency.append((done - start).timeInterval) } }
         }
     }
     func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }

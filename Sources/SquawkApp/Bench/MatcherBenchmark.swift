@@ -96,11 +96,11 @@ public enum MatcherBenchmark {
             var produced = 0
             let d = clock.measure { produced = matcher.match(batch).reduce(0) { $0 + $1.count } }
             matches = produced
-            times.append(d.inSeconds)
+            times.append(d.timeInterval)
         }
         let sorted = times.sorted()
         return Result(
-            subscriptions: matcher.count, events: eventCount, buildSeconds: build.inSeconds,
+            subscriptions: matcher.count, events: eventCount, buildSeconds: build.timeInterval,
             medianBatchSeconds: ProcessMeter.median(times),
             p99BatchSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
             matchesPerBatch: matches,

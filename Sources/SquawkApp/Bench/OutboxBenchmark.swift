@@ -117,9 +117,9 @@ public enum OutboxBenchmark {
         progress("drained \(drained) deliveries in \(rounds) rounds")
 
         return Result(events: events, subscriptions: subscriptions, enqueueBatch: enqueueBatch, claimBatch: claimBatch,
-                      deliveries: created, enqueueSeconds: enqueueTime.inSeconds, drained: drained, rounds: rounds,
-                      drainSeconds: drainTime.inSeconds, claimSeconds: claimTime.inSeconds,
-                      completeSeconds: completeTime.inSeconds, enqueueCPUSeconds: enqueueCPUSeconds,
+                      deliveries: created, enqueueSeconds: enqueueTime.timeInterval, drained: drained, rounds: rounds,
+                      drainSeconds: drainTime.timeInterval, claimSeconds: claimTime.timeInterval,
+                      completeSeconds: completeTime.timeInterval, enqueueCPUSeconds: enqueueCPUSeconds,
                       drainCPUSeconds: ProcessMeter.processCPUSeconds() - drainCPU, residentBytes: ProcessMeter.residentBytes())
     }
 

@@ -62,7 +62,7 @@ public struct StoreBenchmark: Sendable {
 
         var loaded: [Subscription] = []
         let loadTime = try await clock.measure { loaded = try await store.allActive() }
-        let result = Result(count: count, batchSize: batchSize, insertSeconds: insertTime.inSeconds, allActiveSeconds: loadTime.inSeconds,
+        let result = Result(count: count, batchSize: batchSize, insertSeconds: insertTime.timeInterval, allActiveSeconds: loadTime.timeInterval,
                             loaded: loaded.count, residentBytes: ProcessMeter.residentBytes())
         withExtendedLifetime(loaded) {}
         return result

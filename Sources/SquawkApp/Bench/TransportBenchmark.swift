@@ -1,4 +1,5 @@
 import Foundation
+import SquawkCore
 import SquawkHTTP
 #if canImport(Glibc)
 import Glibc
@@ -41,7 +42,7 @@ public enum TransportBenchmark {
             var text = String(
                 format: "transport: %d POSTs of %d B at %d in flight in %.2f s = %.0f req/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %.1f µs CPU/request; %d new connections; %d errors",
                 requests, bodyBytes, concurrency, seconds, requestsPerSecond,
-                p50.inMilliseconds, p99.inMilliseconds, max.inMilliseconds,
+                p50.timeInterval * 1000, p99.timeInterval * 1000, max.timeInterval * 1000,
                 cpuMicrosecondsPerRequest, connectionsOpened, errors)
             if let firstError { text += " (first: \(firstError))" }
             return text
@@ -75,7 +76,7 @@ public enum TransportBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         let reports = await runWorkers(transport, request, requests: requests, concurrency: concurrency)
-        let seconds = (clock.now - start).inSeconds
+        let seconds = (clock.now - start).timeInterval
         let cpu = ProcessMeter.processCPUSeconds() - cpuBefore
 
         let latencies = reports.flatMap(\.latencies).sorted()

@@ -52,6 +52,6 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Parses `Retry-After` (delay-seconds or an HTTP-date) into seconds from `now`; see ``RetryAfter``.
     public static func parseRetryAfter(_ value: String, now: Date) -> Double? {
-        RetryAfter.delay(value, now: now).map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        RetryAfter.delay(value, now: now)?.timeInterval
     }
 }

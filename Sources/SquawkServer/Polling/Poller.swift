@@ -50,6 +50,11 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         /// What the last snapshots showed (memory only).
         var latest: [String: Snapshot] = [:]
         var plans: [String: FlightPlanSummary] = [:]
+        /// What the poll plan needs to know of the world, derived once per snapshot (not per step):
+        /// the server of every online flight, airports with ATC, watched flights per server.
+        var flightServer: [String: String] = [:]
+        var airportsWithATC: [String: Set<String>] = [:]
+        var watched: [String: [String]] = [:]
         var warnedDegraded = false
         var lastPlan: PollPlan?
     }
@@ -103,15 +108,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     /// The plan for the current subscriptions and world.
     public func currentPlan(now: Date) -> PollPlan {
         let interests = live.interests
-        let needs = state.withLockedValue { s -> PollNeeds in
-            var flightServer: [String: String] = [:]
-            var atcAirports: [String: Set<String>] = [:]
-            for (server, snap) in s.latest {
-                for f in snap.flights { flightServer[f.flightId.lowercased()] = server }
-                atcAirports[server] = Set((snap.atc ?? []).compactMap { $0.airportICAO?.uppercased() })
-            }
-            return PollNeeds(servers: s.servers, flightServer: flightServer, airportsWithATC: atcAirports,
-                             watchedFlights: s.latest.mapValues { watched($0) })
+        let needs = state.withLockedValue { s in
+            PollNeeds(servers: s.servers, flightServer: s.flightServer, airportsWithATC: s.airportsWithATC, watchedFlights: s.watched)
         }
         let tasks = needs.tasks(for: interests, now: now, maxFlightPlans: configuration.maxFlightPlans)
         return PollPlan.make(tasks: tasks, limit: configuration.requestsPerMinute,
@@ -194,7 +192,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             }
             record(task, "ok", started)
         } catch let limited as UpstreamRateLimited {
-            let wait = limited.retryAfter.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? configuration.defaultBackoff
+            let wait = limited.retryAfter?.timeInterval ?? configuration.defaultBackoff
             state.withLockedValue { $0.budget.block(until: now.addingTimeInterval(max(1, wait)), now: now) }
             record(task, "rate_limited", started)
             logger.warning("Live API answered 429; backing off", metadata: ["seconds": "\(Int(wait.rounded()))", "request": "\(Self.endpoint(task))"])
@@ -206,7 +204,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
 
     /// Builds the server's snapshot, diffs it, publishes the events and saves the diff state.
     func snapshot(server: String, flights: [FlightSample], atc: [ATCFrequency]?, now: Date) async throws {
-        let (events, data) = state.withLockedValue { s -> ([FlightEvent], Data?) in
+        let (events, data, kept) = state.withLockedValue { s -> ([FlightEvent], Data?, Snapshot) in
             let ref = s.servers.first { $0.id == server } ?? ServerRef(id: server, name: server)
             let snap = Snapshot(server: ref, takenAt: now, flights: flights, atc: atc,
                                 flightPlans: s.pendingPlans.removeValue(forKey: server) ?? [:],
@@ -217,11 +215,16 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             var kept = snap
             if kept.atc == nil { kept.atc = s.latest[server]?.atc }
             s.latest[server] = kept
+            var flightServer: [String: String] = [:]
+            for (id, snap) in s.latest { for f in snap.flights { flightServer[f.flightId.lowercased()] = id } }
+            s.flightServer = flightServer
+            s.airportsWithATC[server] = Set((kept.atc ?? []).compactMap { $0.airportICAO?.uppercased() })
             // Forget plans of flights no snapshot shows any more.
-            let online = Set(s.latest.values.flatMap { $0.flights.map(\.flightId) })
-            s.plans = s.plans.filter { online.contains($0.key) }
-            return (events, try? JSONEncoder().encode(diff))
+            s.plans = s.plans.filter { flightServer[$0.key.lowercased()] != nil }
+            return (events, try? JSONEncoder().encode(diff), kept)
         }
+        let watchedNow = watched(kept)
+        state.withLockedValue { $0.watched[server] = watchedNow }
         try await pipeline.publish(events, now: now)
         if let data, let stateStore { try await stateStore.savePollerState(key: "diff/\(server)", value: data, at: now) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SquawkCore
 import SquawkHTTP
 import SquawkLiveAPI
 
@@ -46,19 +47,14 @@ public struct Recorder: Sendable {
 
         /// Sessions that fit the budget: `floor((budget − 60/sessionsInterval) / (2 × 60/poll))`.
         public var sessionCap: Int {
-            let perSession = 2 * 60 / Self.seconds(pollInterval)
-            let left = budgetPerMinute - 60 / Self.seconds(sessionsInterval)
+            let perSession = 2 * 60 / pollInterval.timeInterval
+            let left = budgetPerMinute - 60 / sessionsInterval.timeInterval
             return max(0, min(maxSessions, Int((left / perSession).rounded(.down))))
         }
 
         /// Requests a minute this recording makes.
         public var requestsPerMinute: Double {
-            60 / Self.seconds(sessionsInterval) + Double(sessionCap) * 2 * 60 / Self.seconds(pollInterval)
-        }
-
-        /// `d` in seconds.
-        static func seconds(_ d: Duration) -> Double {
-            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            60 / sessionsInterval.timeInterval + Double(sessionCap) * 2 * 60 / pollInterval.timeInterval
         }
     }
 
