@@ -60,13 +60,16 @@ let package = Package(
         ),
         .target(
             name: "SquawkFLS",
-            dependencies: ["SquawkHTTP", "SquawkCore"],
+            dependencies: [
+                "SquawkHTTP", "SquawkCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SquawkSimulator",
             dependencies: [
-                "SquawkCore", "SquawkHTTP", "SquawkLiveAPI",
+                "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -57,7 +57,58 @@ public enum EventText {
             return "\(e.airport ?? "Airport") ATIS\(letter) is current"
         case .subscriptionTest:
             return "Test event from Squawk: this subscription works"
+        case .flsTakeoff, .flsLanding, .flsMightHaveStarted, .flsMightHaveLanded, .flsCorrected, .flsStateChanged:
+            return flsHeadline(e)
         }
+    }
+
+    /// "club: Glider took off at 10:32 UTC (aero-tow)" and the like, for FLS leg events.
+    static func flsHeadline(_ e: FlightEvent) -> String {
+        let d = e.data
+        let leg: String = switch d["leg"]?.stringValue {
+        case "tow": "Tow plane"
+        case "motor": "Motor flight"
+        default: "Glider"
+        }
+        let prefix = (d["instance"]?.stringValue ?? e.server?.name).map { "\($0): " } ?? ""
+        switch e.type {
+        case .flsTakeoff:
+            let how = d["startType"]?.stringValue.map { " (\($0.replacingOccurrences(of: "_", with: "-")))" } ?? ""
+            return prefix + "\(leg) took off" + clock(d["startTime"]).map { " at \($0)" }.orEmpty + how
+        case .flsLanding:
+            var s = prefix + "\(leg) landed" + clock(d["landingTime"]).map { " at \($0)" }.orEmpty
+            if let secs = d["durationSeconds"]?.doubleValue { s += " after \(duration(secs))" }
+            if let n = d["landings"]?.doubleValue, n > 1 { s += " (\(Int(n)) landings)" }
+            return s
+        case .flsMightHaveStarted:
+            return prefix + "\(leg) may have started (no start time logged yet)"
+        case .flsMightHaveLanded:
+            return prefix + "\(leg) may have landed or is still flying (no landing time logged yet)"
+        case .flsCorrected:
+            let field = d["field"]?.stringValue == "landing" ? "landing" : "start"
+            let old = clock(d["old"]) ?? "none", new = clock(d["new"]) ?? "removed"
+            return prefix + "\(leg) \(field) time corrected: \(old) → \(new)"
+        default:
+            let to = (d["to"]?.stringValue ?? "changed").replacingOccurrences(of: "_", with: " ")
+            let from = d["from"]?.stringValue.map { " (was \($0.replacingOccurrences(of: "_", with: " ")))" } ?? ""
+            return prefix + "\(leg) flight is now \(to)\(from)"
+        }
+    }
+
+    /// "10:32 UTC" of an ISO 8601 time in `v`.
+    static func clock(_ v: JSONValue?) -> String? {
+        guard let text = v?.stringValue, let date = ISO8601.parse(text) else { return nil }
+        let secs = Int(date.timeIntervalSince1970.rounded(.down)) % 86_400
+        let s = (secs + 86_400) % 86_400
+        return String(format: "%02d:%02d UTC", s / 3600, (s % 3600) / 60)
+    }
+
+    /// "1 h 15 min", "42 min", "50 s".
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        let h = s / 3600, m = (s % 3600) / 60
+        return h > 0 ? "\(h) h \(m) min" : "\(m) min"
     }
 
     static func route(_ d: [String: JSONValue]) -> String {
@@ -67,4 +118,9 @@ public enum EventText {
         if let n = d["waypointCount"]?.doubleValue { s += " (\(Int(n)) waypoints)" }
         return s
     }
+}
+
+extension Optional<String> {
+    /// The string, or "" for nil.
+    var orEmpty: String { self ?? "" }
 }

@@ -61,7 +61,18 @@ public struct PayloadRenderer: Sendable {
         field("Ground speed", d["groundSpeed"]?.doubleValue.map { "\(Int($0.rounded())) kt" })
         field("Touchdown", d["touchdownRate"]?.doubleValue.map { "\(Int($0.rounded())) fpm" })
         field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces))
-        field("Server", e.server?.name)
+        if e.type.isFLS {
+            field("Club", d["instance"]?.stringValue)
+            field("Leg", d["leg"]?.stringValue?.capitalized)
+            field("Launch", d["startType"]?.stringValue?.replacingOccurrences(of: "_", with: "-"))
+            field("Start", EventText.clock(d["startTime"]))
+            field("Landing", EventText.clock(d["landingTime"]))
+            field("Duration", d["durationSeconds"]?.doubleValue.map(EventText.duration))
+            field("Landings", d["landings"]?.doubleValue.map { "\(Int($0))" })
+            field("State", d["processState"]?.stringValue?.replacingOccurrences(of: "_", with: " "))
+        } else {
+            field("Server", e.server?.name)
+        }
         let footer = "Squawk · \(e.type.rawValue) · #\(sequence)"
         var embed: [String: JSONValue] = [
             "title": .string(title),
@@ -136,8 +147,9 @@ public struct PayloadRenderer: Sendable {
 
     static func color(_ t: EventType) -> Int {
         switch t {
-        case .takeoff: 0x2ECC71
-        case .landing: 0x3498DB
+        case .takeoff, .flsTakeoff: 0x2ECC71
+        case .landing, .flsLanding: 0x3498DB
+        case .flsCorrected, .flsMightHaveStarted, .flsMightHaveLanded: 0xF1C40F
         case .diverted, .approaching: 0xE67E22
         case .flightOffline, .atcClosed: 0x95A5A6
         case .atcOpened, .atisChanged: 0x9B59B6

@@ -16,6 +16,19 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case atcClosed = "atc.closed"
     case atisChanged = "atis.changed"
     case subscriptionTest = "subscription.test"
+    /// FLS (gliding-club flight log) leg events; see `FLSDiffer` for when each is raised.
+    case flsTakeoff = "fls.takeoff"
+    case flsLanding = "fls.landing"
+    case flsMightHaveStarted = "fls.might_have_started"
+    case flsMightHaveLanded = "fls.might_have_landed"
+    case flsCorrected = "fls.corrected"
+    case flsStateChanged = "fls.state_changed"
+
+    /// The FLS source's event types.
+    public static let fls: Set<EventType> = [.flsTakeoff, .flsLanding, .flsMightHaveStarted, .flsMightHaveLanded, .flsCorrected, .flsStateChanged]
+
+    /// Whether the event comes from an FLS flight log rather than the Live API.
+    public var isFLS: Bool { rawValue.hasPrefix("fls.") }
 }
 
 /// One change Squawk detected. Subject fields say *who* (flight, user, airport, frequency) so the

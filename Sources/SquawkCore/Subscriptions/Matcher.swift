@@ -167,6 +167,15 @@ public struct Matcher: Sendable {
     }
 
     static func lookupKeys(_ e: FlightEvent, prefixLengths: [Int: Int], suffixLengths: [Int: Int]) -> [IndexKey] {
+        // FLS events live in their own key space: `fls_flight` by the flight's or the leg's id,
+        // `fls_club` by instance (the event's server id is `fls:<instance>`).
+        if e.type.isFLS {
+            var keys: [IndexKey] = []
+            if let f = e.flightId { keys.append(.flight("fls:" + lower(f))) }
+            if let leg = e.data["legFlightId"]?.stringValue, lower(leg) != e.flightId.map(lower) { keys.append(.flight("fls:" + lower(leg))) }
+            if let s = e.server { keys.append(.server(lower(s.id))) }
+            return keys
+        }
         var keys: [IndexKey] = [.all]
         keys.reserveCapacity(8 + prefixLengths.count + suffixLengths.count)
         if let f = e.flightId { keys.append(.flight(lower(f))) }

@@ -25,9 +25,9 @@ public enum TargetKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .airport:
             [.takeoff, .landing, .diverted, .approaching, .atcOpened, .atcClosed, .atisChanged]
         case .server:
-            Set(EventType.allCases).subtracting([.subscriptionTest])
+            Set(EventType.allCases).subtracting([.subscriptionTest]).subtracting(EventType.fls)
         case .flsFlight, .flsClub:
-            []
+            EventType.fls
         }
     }
 }

@@ -153,7 +153,12 @@ public struct SubscriptionRules: Sendable {
         } else if creating || r.events != nil {
             s.events = allowed
         }
-        if let f = r.format { s.format = f }
+        if let f = r.format {
+            if f == .flifo, s.target.kind == .flsFlight || s.target.kind == .flsClub {
+                throw ValidationError("format_not_for_target", "the flifo format describes airline flights; FLS targets take json, discord or slack", field: "format")
+            }
+            s.format = f
+        }
         if let server = r.server {
             if let name = server {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
@@ -218,11 +223,20 @@ public struct SubscriptionRules: Sendable {
             guard !flsInstances.isEmpty else {
                 throw ValidationError("target_kind_unsupported", "FLS targets need an FLS instance in the configuration; none is configured", field: "target.kind")
             }
-            return .init(kind: t.kind, id: id)
+            if t.kind == .flsFlight {
+                guard Self.isUUID(id) else { throw bad("an fls_flight target takes an FLS flight id (a UUID)") }
+                return .init(kind: .flsFlight, id: id.lowercased())
+            }
+            let name = id.lowercased()
+            guard flsInstances.contains(name) else {
+                throw ValidationError("fls_instance_unknown", "no FLS instance named '\(id)'; configured: \(flsInstances.sorted().joined(separator: ", "))", field: "target.id")
+            }
+            return .init(kind: .flsClub, id: name)
         }
     }
 
-    static func isUUID(_ s: String) -> Bool {
+    /// Whether `s` is a UUID in its 36-character text form (any case).
+    public static func isUUID(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 36 else { return false }
         for (i, c) in u.enumerated() {

@@ -22,11 +22,14 @@ import SquawkLiveAPI
 public struct SimulatorServer: Sendable {
     public let host: SimulatorHost
     public let options: SimulatorOptions
+    /// The FLS server served under `/fls`, if any.
+    public let fls: FLSSimulation?
     let ledger = RequestLedger()
 
-    public init(host: SimulatorHost, options: SimulatorOptions) {
+    public init(host: SimulatorHost, options: SimulatorOptions, fls: FLSSimulation? = nil) {
         self.host = host
         self.options = options
+        self.fls = fls
     }
 
     /// Requests counted so far (what `/_sim/stats` returns).
@@ -40,6 +43,8 @@ public struct SimulatorServer: Sendable {
         router.add(middleware: LiveAPIGate(server: self))
         addSimRoutes(router)
         if host.hasWorld { addWorldRoutes(router) } else { addReplayRoutes(router) }
+        let host = self.host
+        fls?.addRoutes(router, now: { host.simNow }, ledger: ledger)
         return router
     }
 

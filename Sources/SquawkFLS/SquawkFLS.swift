@@ -1,2 +1,0 @@
-/// FLS (gliding-club flight log) client and its mapping to Squawk events. Filled by the FLS issue.
-public enum SquawkFLS {}
