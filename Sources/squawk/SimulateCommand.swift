@@ -31,6 +31,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-5xx"), help: "Share of requests answered HTTP 5xx.") var fault5xx = 0.0
     @Option(help: "Share of requests answered with invalid JSON.") var faultMalformed = 0.0
     @Option(help: "Share of requests held for --fault-stall-seconds.") var faultStall = 0.0
+    @Option(help: "Flights in the FLS club day served under /fls (0: no FLS).") var flsFlights = 40
+    @Option(help: "Mean sim seconds between FLS launches.") var flsLaunchGap = 180.0
+    @Option(help: "FLS login the simulator accepts (user name).") var flsUsername = FLSSimulation.defaultUsername
+    @Option(help: "FLS login the simulator accepts (password).") var flsPassword = FLSSimulation.defaultPassword
     @Option(help: "How long a stalled request is held, seconds.") var faultStallSeconds = 120.0
 
     func run() async throws {
@@ -47,8 +51,12 @@ struct SimulateCommand: AsyncParsableCommand {
                                  stallRate: faultStall, stallSeconds: faultStallSeconds),
             faultSeed: seed
         )
+        let fls = flsFlights > 0
+            ? FLSSimulation(day: ClubDay(ClubDayConfiguration(seed: seed, start: start, flights: flsFlights, meanLaunchGap: flsLaunchGap)),
+                            username: flsUsername, password: flsPassword)
+            : nil
         let config = SimulatorLauncher.Configuration(host: host, port: port, world: world,
-                                                     replayDirectory: replay.map { URL(fileURLWithPath: $0) }, options: options)
+                                                     replayDirectory: replay.map { URL(fileURLWithPath: $0) }, options: options, fls: fls)
         let key = apiKey
         let what = replay.map { "replay of \($0)" } ?? "seed \(seed), \(flights) flights per server, time scale \(timeScale)"
         try await SimulatorLauncher.run(config) { url in
@@ -56,7 +64,7 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("""
             Squawk simulator (\(what)) serving \(url)/public/v2 with API key \(key)
               truth: \(url)/_sim/truth?since=0   stats: \(url)/_sim/stats
-
+            \(fls.map { "  FLS club day (\($0.day.flights.count) flights) at \(url)/fls, login \($0.username); truth: \(url)/_sim/fls/truth?since=0\n" } ?? "")
             """.utf8))
         }
     }

@@ -8,6 +8,9 @@ import SquawkCore
 /// Every key is declared once in ``keys`` (name, environment variable, default, help, whether it
 /// is a secret); the example file, `squawk config check` and the error messages all come from
 /// that table, so they cannot drift apart.
+/// The name of the built-in simulator's FLS club.
+public let EmbeddedFLSName = "demo"
+
 public struct SquawkConfiguration: Sendable {
     // [server]
     public var host = "127.0.0.1"
@@ -26,8 +29,13 @@ public struct SquawkConfiguration: Sendable {
     public var flightsInterval = 15.0
     public var sessionsInterval = 600.0
     public var approachDistanceNM = 50.0
+    // [fls]
+    public var flsInstances: [String] = []
+    public var flsPollInterval = 60.0
+    public var flsRequestsPerMinute = 12
     // [simulator]
     public var simulatorFlights = 1_000
+    public var simulatorFLSFlights = 40
     public var simulatorSeed = 1
     public var simulatorTimeScale = 1.0
     // [delivery]
@@ -46,6 +54,15 @@ public struct SquawkConfiguration: Sendable {
 
     /// Whether the upstream is the built-in simulator (no Live API key configured).
     public var usesSimulator: Bool { liveAPIKey.isEmpty }
+
+    /// Whether the built-in simulator's FLS club ("demo") is the FLS source: with the simulator
+    /// as upstream, no FLS instance configured and a club day to serve.
+    public var usesEmbeddedFLS: Bool { usesSimulator && flsInstances.isEmpty && simulatorFLSFlights > 0 }
+
+    /// The names of the FLS instances subscriptions may name.
+    public var flsInstanceNames: [String] {
+        usesEmbeddedFLS ? [EmbeddedFLSName] : FLSInstanceSetting.all(flsInstances).map(\.name)
+    }
 
     /// The SQLite file of `store.url` (a path or `sqlite:PATH`), nil for other schemes.
     public var sqlitePath: String? {
@@ -91,7 +108,12 @@ public struct SquawkConfiguration: Sendable {
         .double("poller.flights_interval_seconds", "Flights and ATC poll interval, per server (the API's minimum is 15).", \.flightsInterval, 15...3_600),
         .double("poller.sessions_interval_seconds", "Sessions poll interval.", \.sessionsInterval, 60...86_400),
         .double("poller.approach_distance_nm", "Distance from the destination that raises flight.approaching.", \.approachDistanceNM, 1...1_000),
+        .strings("fls.instances", "FLS flight logs to watch, as NAME=URL with the login in the URL (e.g. [\"club=https://user:password@fls.example.org\"]); empty with the built-in simulator: its club \"demo\".", \.flsInstances,
+                 secret: true, check: { v in FLSInstanceSetting.problem(v) }),
+        .double("fls.poll_interval_seconds", "How often each FLS instance's modified-flights feed is read.", \.flsPollInterval, 1...3_600),
+        .int("fls.requests_per_minute", "Requests per minute per FLS instance (token, feed and flight reads together).", \.flsRequestsPerMinute, 1...600),
         .int("simulator.flights", "Flights per server in the built-in simulator.", \.simulatorFlights, 0...20_000),
+        .int("simulator.fls_flights", "Flights in the built-in simulator's FLS club day (0: no FLS).", \.simulatorFLSFlights, 0...2_000),
         .int("simulator.seed", "Seed of the simulated world.", \.simulatorSeed, 0...Int.max),
         .double("simulator.time_scale", "Simulated seconds per wall second.", \.simulatorTimeScale, 0.1...1_000),
         .int("delivery.concurrency", "Webhook sends in flight at once.", \.deliveryConcurrency, 1...4_096),
@@ -149,7 +171,7 @@ public struct SquawkConfiguration: Sendable {
     public func effectiveLines() -> [String] {
         Self.keys.map { key in
             let value = key.get(self)
-            let shown = key.secret ? (value == "\"\"" ? "\"\" (not set)" : "\"****\" (set)") : value
+            let shown = key.secret ? (value == "\"\"" || value == "[]" ? "\(value) (not set)" : "\"****\" (set)") : value
             return "\(key.name) = \(shown)"
         }
     }
@@ -242,9 +264,9 @@ extension SquawkConfiguration.Key {
         }, get: { String($0[keyPath: path]) })
     }
 
-    static func strings(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [String]> & Sendable,
+    static func strings(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [String]> & Sendable, secret: Bool = false,
                         check: @escaping @Sendable ([String]) -> String? = { _ in nil }) -> Self {
-        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
+        Self(name: name, help: help, secret: secret, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
             let items: [TOMLLite.Value]
             switch v {
             case .array(let a): items = a

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SquawkHTTP
+import SquawkFLS
 import SquawkLiveAPI
 import SquawkServer
 import SquawkSimulator
@@ -15,7 +16,9 @@ enum EmbeddedSimulator {
     static let warmUp: TimeInterval = 300
 
     /// The simulator's HTTP application; when it listens, `upstream` gets a client for it.
-    static func application(_ c: SquawkConfiguration, upstream: LateUpstream, transport: any HTTPTransport) throws -> some Service {
+    /// With `fls`, the simulator also serves its FLS club day, and `fls` gets a client for it.
+    static func application(_ c: SquawkConfiguration, upstream: LateUpstream, fls: FLSInstance? = nil,
+                            transport: any HTTPTransport) throws -> some Service {
         var rng = SystemRandomNumberGenerator()
         let key = "sim-" + String(rng.next(), radix: 36)
         // The world begins a few minutes in the past and is run up to now before serving: a world
@@ -26,7 +29,13 @@ enum EmbeddedSimulator {
                                              start: now.addingTimeInterval(-warmUp)))
         world.advance(to: now)
         let options = SimulatorOptions(apiKey: key, rateLimitPerMinute: c.requestsPerMinute, timeScale: c.simulatorTimeScale)
-        let server = SimulatorServer(host: SimulatorHost(world: world, timeScale: c.simulatorTimeScale), options: options)
+        // The club day starts with the warm-up too, so the first launches are minutes away.
+        let clubDay = fls.map { _ in
+            FLSSimulation(day: ClubDay(ClubDayConfiguration(seed: UInt64(c.simulatorSeed), start: now.addingTimeInterval(-warmUp),
+                                                            flights: c.simulatorFLSFlights)),
+                          password: "sim-" + String(rng.next(), radix: 36))
+        }
+        let server = SimulatorServer(host: SimulatorHost(world: world, timeScale: c.simulatorTimeScale), options: options, fls: clubDay)
         var logger = Logger(label: "squawk.simulator")
         logger.logLevel = .warning
         return Application(
@@ -35,6 +44,10 @@ enum EmbeddedSimulator {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 upstream.set(LiveAPIClient(apiKey: key, transport: transport, baseURL: "http://127.0.0.1:\(port)"))
+                if let fls, let clubDay {
+                    fls.set(FLSClient(baseURL: "http://127.0.0.1:\(port)/fls", username: clubDay.username, password: clubDay.password,
+                                      transport: transport))
+                }
             },
             logger: logger)
     }

@@ -7,6 +7,7 @@ import SquawkHTTP
 import SquawkLiveAPI
 import SquawkServer
 import SquawkSQLite
+import SquawkFLS
 import SquawkStore
 
 /// The composition root of `squawk serve`: the one place that names concrete types (SQLite,
@@ -58,7 +59,8 @@ public struct ServeApp: Sendable {
         }
         let rules = SubscriptionRules(
             endpointPolicy: EndpointPolicy(allowList: configuration.allowList.compactMap { IPRange(cidr: $0) }),
-            allowServerTargets: configuration.allowServerTargets)
+            allowServerTargets: configuration.allowServerTargets,
+            flsInstances: Set(configuration.flsInstanceNames))
         return ServeApp(configuration: configuration, store: store, adminKey: adminKey, adminKeyGenerated: generated,
                         rules: rules, notices: notices)
     }
@@ -84,6 +86,9 @@ public struct ServeApp: Sendable {
         public let janitor: Janitor
         public let upstream: LateUpstream
         public let transport: CurlTransport
+        public let flsPoller: FLSPoller
+        /// The FLS instances by name (the embedded one gets its client once the simulator listens).
+        public let flsInstances: [FLSInstance]
     }
 
     /// Builds the poller, dispatcher and janitor over the store.
@@ -120,7 +125,17 @@ public struct ServeApp: Sendable {
         let poller = Poller(upstream: upstream, pipeline: pipeline, live: live, stateStore: store,
                             configuration: pollerConfig, logger: logger)
         let janitor = Janitor(store: store, retention: c.retentionDays * 86_400, logger: logger)
-        return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport)
+        let flsInstances = c.usesEmbeddedFLS ? [FLSInstance(name: EmbeddedFLSName)]
+            : FLSInstanceSetting.all(c.flsInstances).map { s in
+                FLSInstance(name: s.name, client: FLSClient(baseURL: s.baseURL, username: s.username, password: s.password, transport: transport))
+            }
+        var flsConfig = FLSPollerConfiguration()
+        flsConfig.interval = c.flsPollInterval
+        flsConfig.requestsPerMinute = c.flsRequestsPerMinute
+        let flsPoller = FLSPoller(instances: flsInstances, pipeline: pipeline, live: live, stateStore: store,
+                                  configuration: flsConfig, logger: logger)
+        return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport,
+                     flsPoller: flsPoller, flsInstances: flsInstances)
     }
 
     /// Runs until SIGTERM/SIGINT. `announce` hears the banner lines once the API listens.
@@ -134,7 +149,9 @@ public struct ServeApp: Sendable {
         let metrics = PrometheusMetrics.bootstrap()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.usesSimulator {
-            services.append(.init(service: try EmbeddedSimulator.application(configuration, upstream: parts.upstream, transport: parts.transport)))
+            services.append(.init(service: try EmbeddedSimulator.application(
+                configuration, upstream: parts.upstream, fls: parts.flsInstances.first { _ in configuration.usesEmbeddedFLS },
+                transport: parts.transport)))
         }
         let app = Application(
             router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() }, status: parts.poller,
@@ -155,6 +172,7 @@ public struct ServeApp: Sendable {
             .init(service: parts.janitor),
             .init(service: parts.dispatcher),
             .init(service: parts.poller),
+            .init(service: parts.flsPoller),
             .init(service: app),
         ]
         var groupConfiguration = ServiceGroupConfiguration(

@@ -10,7 +10,10 @@ import SquawkFLS
 ///   credentials → HTTP 400 `invalid_grant`, as ASP.NET's OAuth server answers.
 /// - `GET /fls/api/v1/flights/{flightId}` and `GET /fls/api/v1/flights/exchange/modified/{since}`
 ///   need `Authorization: Bearer <token>` (else 401); `since` is an ISO 8601 time.
-/// - Every FLS answer carries a `Date` header in sim time: the FLS server's own clock.
+/// - The server's clock is the wall clock: `since` and the `Date` header are wall times (the
+///   header is Hummingbird's), while the records' own times are sim times. At time scale 1 the
+///   two agree; faster, `since` is mapped onto sim time (``SimulatorHost/simTime(atWall:)``), so
+///   a client that bases `since` on the `Date` header or its own clock misses nothing.
 /// - `GET /_sim/fls/truth?since=<unix seconds>`: what a watcher should have reported so far.
 public struct FLSSimulation: Sendable {
     public var day: ClubDay
@@ -30,39 +33,41 @@ public struct FLSSimulation: Sendable {
     public static let defaultUsername = "club"
     public static let defaultPassword = "club-sim-password"
 
-    /// Adds the FLS routes to `router`; `now` is the simulator's clock (sim time).
-    func addRoutes(_ router: Router<BasicRequestContext>, now: @escaping @Sendable () -> Date, ledger: RequestLedger) {
+    /// Adds the FLS routes to `router`; `now` is the simulator's clock (sim time), `simTime` maps
+    /// a wall time onto it.
+    func addRoutes(_ router: Router<BasicRequestContext>, now: @escaping @Sendable () -> Date,
+                   simTime: @escaping @Sendable (Date) -> Date, ledger: RequestLedger) {
         let sim = self
         router.post("/fls/Token") { request, _ -> Response in
             _ = ledger.record(endpoint: "fls_token")
             let body = try await request.body.collect(upTo: 64 << 10)
             let form = Self.form(String(buffer: body))
             guard form["grant_type"] == "password", form["username"] == sim.username, form["password"] == sim.password else {
-                return Self.json(#"{"error":"invalid_grant","error_description":"The user name or password is incorrect."}"#, status: .badRequest, now: now())
+                return Self.json(#"{"error":"invalid_grant","error_description":"The user name or password is incorrect."}"#, status: .badRequest)
             }
-            return Self.json(#"{"access_token":"\#(sim.token)","token_type":"bearer","expires_in":86399}"#, now: now())
+            return Self.json(#"{"access_token":"\#(sim.token)","token_type":"bearer","expires_in":86399}"#)
         }
         router.get("/fls/api/v1/flights/exchange/modified/{since}") { request, context -> Response in
             _ = ledger.record(endpoint: "fls_modified")
-            guard sim.authorized(request) else { return Self.denied(now: now()) }
-            guard let since = context.parameters.get("since").flatMap({ FLSDateTime.parse($0.removingPercentEncoding ?? $0) }) else {
-                return Self.json(#"{"Message":"The request is invalid."}"#, status: .badRequest, now: now())
+            guard sim.authorized(request) else { return Self.denied() }
+            guard let wall = context.parameters.get("since").flatMap({ FLSDateTime.parse($0.removingPercentEncoding ?? $0) }) else {
+                return Self.json(#"{"Message":"The request is invalid."}"#, status: .badRequest)
             }
             let at = now()
-            return Self.encode(sim.day.modified(since: since, asOf: at), now: at)
+            return Self.encode(sim.day.modified(since: simTime(wall), asOf: at))
         }
         router.get("/fls/api/v1/flights/{flightId}") { request, context -> Response in
             _ = ledger.record(endpoint: "fls_flight")
-            guard sim.authorized(request) else { return Self.denied(now: now()) }
+            guard sim.authorized(request) else { return Self.denied() }
             let at = now()
             guard let flight = sim.day.flight(id: context.parameters.get("flightId") ?? "", asOf: at) else {
-                return Self.json(#"{"Message":"No flight found."}"#, status: .notFound, now: at)
+                return Self.json(#"{"Message":"No flight found."}"#, status: .notFound)
             }
-            return Self.encode(flight, now: at)
+            return Self.encode(flight)
         }
         router.get("/_sim/fls/truth") { request, _ -> Response in
             let since = request.uri.queryParameters.get("since").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? .distantPast
-            return Self.encode(sim.day.truth(since: since, asOf: now()), now: now())
+            return Self.encode(sim.day.truth(since: since, asOf: now()))
         }
     }
 
@@ -72,32 +77,23 @@ public struct FLSSimulation: Sendable {
 
     // MARK: - Responses
 
-    static func denied(now: Date) -> Response {
-        json(#"{"Message":"Authorization has been denied for this request."}"#, status: .unauthorized, now: now)
+    static func denied() -> Response {
+        json(#"{"Message":"Authorization has been denied for this request."}"#, status: .unauthorized)
     }
 
-    static func encode<T: Encodable>(_ value: T, now: Date) -> Response {
+    static func encode<T: Encodable>(_ value: T) -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else {
-            return json(#"{"Message":"An error has occurred."}"#, status: .internalServerError, now: now)
+            return json(#"{"Message":"An error has occurred."}"#, status: .internalServerError)
         }
-        return json(String(decoding: data, as: UTF8.self), now: now)
+        return json(String(decoding: data, as: UTF8.self))
     }
 
-    static func json(_ text: String, status: HTTPResponse.Status = .ok, now: Date) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .date: httpDate(now)],
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// `Sun, 06 Nov 1994 08:49:37 GMT`.
-    static func httpDate(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: d)
     }
 
     /// `a=1&b=two+words` → fields (percent- and plus-decoded).

@@ -49,6 +49,11 @@ public final class SimulatorHost: @unchecked Sendable {
         simStart.addingTimeInterval(wallClock().timeIntervalSince(wallStart) * timeScale)
     }
 
+    /// The sim time that corresponds to wall time `wall`.
+    public func simTime(atWall wall: Date) -> Date {
+        simStart.addingTimeInterval(wall.timeIntervalSince(wallStart) * timeScale)
+    }
+
     /// Whether this host serves a world (not a replay).
     public var hasWorld: Bool { world != nil }
 

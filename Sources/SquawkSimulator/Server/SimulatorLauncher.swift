@@ -17,9 +17,12 @@ public enum SimulatorLauncher {
         /// Serve this recording instead of a world.
         public var replayDirectory: URL?
         public var options: SimulatorOptions
+        /// The FLS club day served under `/fls`, if any.
+        public var fls: FLSSimulation?
 
         public init(host: String = "127.0.0.1", port: Int = 8_099, world: WorldConfiguration,
-                    replayDirectory: URL? = nil, options: SimulatorOptions) {
+                    replayDirectory: URL? = nil, options: SimulatorOptions, fls: FLSSimulation? = nil) {
+            self.fls = fls
             self.host = host
             self.port = port
             self.world = world
@@ -40,7 +43,7 @@ public enum SimulatorLauncher {
 
     /// Serves until the process is asked to stop. `onRunning` gets the base URL once listening.
     public static func run(_ configuration: Configuration, onRunning: @escaping @Sendable (String) -> Void) async throws {
-        let server = SimulatorServer(host: try makeHost(configuration), options: configuration.options)
+        let server = SimulatorServer(host: try makeHost(configuration), options: configuration.options, fls: configuration.fls)
         var logger = Logger(label: "squawk.simulator")
         logger.logLevel = .warning
         let host = configuration.host

@@ -44,7 +44,7 @@ public struct SimulatorServer: Sendable {
         addSimRoutes(router)
         if host.hasWorld { addWorldRoutes(router) } else { addReplayRoutes(router) }
         let host = self.host
-        fls?.addRoutes(router, now: { host.simNow }, ledger: ledger)
+        fls?.addRoutes(router, now: { host.simNow }, simTime: { host.simTime(atWall: $0) }, ledger: ledger)
         return router
     }
 

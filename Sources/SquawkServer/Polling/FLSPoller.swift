@@ -1,0 +1,261 @@
+import Foundation
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import SquawkCore
+import SquawkFLS
+import SquawkStore
+
+/// One configured FLS server. Its client may arrive after start (the embedded simulator's port
+/// is known only once it listens).
+public final class FLSInstance: Sendable {
+    /// The name subscriptions use (`fls_club` target id), lower-case.
+    public let name: String
+    private let box: NIOLockedValueBox<FLSClient?>
+
+    public init(name: String, client: FLSClient? = nil) {
+        self.name = name.lowercased()
+        self.box = NIOLockedValueBox(client)
+    }
+
+    public var client: FLSClient? { box.withLockedValue { $0 } }
+    public func set(_ client: FLSClient) { box.withLockedValue { $0 = client } }
+}
+
+/// Settings of the FLS poller.
+public struct FLSPollerConfiguration: Sendable {
+    /// Seconds between polls of one instance's `modified` feed.
+    public var interval: Double = 60
+    /// Requests per minute per instance (token, feed and flight fetches together).
+    public var requestsPerMinute = 12
+    /// Each poll asks for changes since the previous poll's server time minus this, so a change
+    /// written while the previous answer was being built is not missed (the diff is idempotent).
+    public var overlap: Double = 120
+    /// The first poll of an instance (no saved state) reads this far back, silently.
+    public var lookback: Double = 86_400
+    /// Wait after the server refused the credentials.
+    public var credentialBackoff: Double = 300
+    public init() {}
+}
+
+/// Polls each configured FLS instance's `exchange/modified/{since}` feed while a subscription
+/// wants it (an `fls_club` target naming it, or any `fls_flight` target), diffs the records
+/// (``FLSDiffer``) and publishes the events through the same pipeline as the Live API's.
+///
+/// Each instance has its own ``RequestBudget``, checked before every request (the token request
+/// included). The diff state is saved after each publish under `fls/<instance>`; the records
+/// themselves stay in memory for the length of one step.
+public final class FLSPoller: Service, Sendable {
+    let instances: [FLSInstance]
+    let pipeline: EventPipeline
+    let live: LiveSubscriptions
+    let stateStore: (any PollerStateStore)?
+    let configuration: FLSPollerConfiguration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let state: NIOLockedValueBox<State>
+
+    struct PerInstance {
+        var budget: RequestBudget
+        var diff = FLSDiffState()
+        var lastPoll: Date?
+        var notBefore: Date?
+        /// Flight ids the feed named without their data, still to fetch.
+        var toFetch: [String] = []
+        var lastError: String?
+    }
+
+    struct State {
+        var instances: [String: PerInstance] = [:]
+        var loaded = false
+    }
+
+    public init(instances: [FLSInstance], pipeline: EventPipeline, live: LiveSubscriptions, stateStore: (any PollerStateStore)?,
+                configuration: FLSPollerConfiguration = .init(), logger: Logger = Logger(label: "squawk.fls"),
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.instances = instances
+        self.pipeline = pipeline
+        self.live = live
+        self.stateStore = stateStore
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        var s = State()
+        for i in instances { s.instances[i.name] = PerInstance(budget: RequestBudget(limit: configuration.requestsPerMinute)) }
+        state = NIOLockedValueBox(s)
+    }
+
+    // MARK: - Service
+
+    public func run() async throws {
+        try await loadState()
+        let clock = ContinuousClock()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let wake = await step(now: now())
+            let version = live.version
+            var remaining = max(0, wake.timeIntervalSince(now()))
+            while remaining > 0, live.version == version, !Task.isShuttingDownGracefully {
+                let slice = min(remaining, 1)
+                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { return }
+                remaining -= slice
+            }
+        }
+    }
+
+    /// Restores the diff states saved by a previous run.
+    public func loadState() async throws {
+        guard let stateStore, !state.withLockedValue({ $0.loaded }) else { return }
+        let saved = try await stateStore.loadPollerStates()
+        let decoder = JSONDecoder()
+        state.withLockedValue { s in
+            for (key, data) in saved where key.hasPrefix("fls/") {
+                let name = String(key.dropFirst(4))
+                guard s.instances[name] != nil, let diff = try? decoder.decode(FLSDiffState.self, from: data) else { continue }
+                s.instances[name]?.diff = diff
+            }
+            s.loaded = true
+        }
+    }
+
+    // MARK: - One step
+
+    /// The instances some active subscription wants polled now.
+    public func wantedInstances(now: Date) -> Set<String> {
+        var wanted: Set<String> = []
+        var anyFlight = false
+        for i in live.interests where i.expiresAt.map({ $0 > now }) ?? true {
+            switch i.kind {
+            case .flsClub: wanted.insert(i.targetId.lowercased())
+            case .flsFlight: anyFlight = true
+            default: break
+            }
+        }
+        let names = Set(instances.map(\.name))
+        return anyFlight ? names : wanted.intersection(names)
+    }
+
+    /// Polls every due, wanted instance once and returns when to look again.
+    @discardableResult
+    public func step(now: Date) async -> Date {
+        let wanted = wantedInstances(now: now)
+        var next = now.addingTimeInterval(configuration.interval)
+        for instance in instances where wanted.contains(instance.name) {
+            let due = state.withLockedValue { s -> Date in
+                let p = s.instances[instance.name]
+                let byInterval = p?.lastPoll.map { $0.addingTimeInterval(configuration.interval) } ?? now
+                return max(byInterval, p?.notBefore ?? now)
+            }
+            if due <= now {
+                await poll(instance, now: now)
+                let again = state.withLockedValue { s in
+                    max(now.addingTimeInterval(configuration.interval), s.instances[instance.name]?.notBefore ?? now)
+                }
+                next = min(next, again)
+            } else {
+                next = min(next, due)
+            }
+        }
+        return next
+    }
+
+    /// One poll of one instance: token if needed, the feed, records the feed only named.
+    func poll(_ instance: FLSInstance, now: Date) async {
+        guard let client = instance.client else { return }
+        let name = instance.name
+        state.withLockedValue { $0.instances[name]?.lastPoll = now }
+        do {
+            if client.needsToken {
+                guard spend(name, now) else { return }
+                try await client.authenticateIfNeeded()
+            }
+            guard spend(name, now) else { return }
+            let (cursor, seeding) = state.withLockedValue { s -> (Date, Bool) in
+                let c = s.instances[name]?.diff.cursor
+                return (c.map { $0.addingTimeInterval(-configuration.overlap) } ?? now.addingTimeInterval(-configuration.lookback), c == nil)
+            }
+            let reply = try await client.modifiedFlights(since: cursor)
+            count(name, "ok")
+            var flights = reply.flights.filter { !$0.legs.isEmpty }
+            var pending = state.withLockedValue { $0.instances[name]?.toFetch ?? [] }
+            pending += reply.flights.filter { $0.legs.isEmpty }.compactMap(\.key)
+            // Records the feed only named are fetched one by one while the budget lasts.
+            while let id = pending.first, spend(name, now) {
+                pending.removeFirst()
+                if let record = try await fetch(client, id: id, instance: name) { flights.append(record) }
+            }
+            let events = state.withLockedValue { s -> [FlightEvent] in
+                guard var p = s.instances[name] else { return [] }
+                let events = FLSDiffer.diff(&p.diff, flights: flights, instance: name, observedAt: now, seeding: seeding)
+                p.diff.cursor = reply.serverDate ?? now
+                p.diff.prune(now: now)
+                p.toFetch = pending
+                p.lastError = nil
+                s.instances[name] = p
+                return events
+            }
+            if seeding { logger.info("FLS instance seeded", metadata: ["instance": "\(name)", "legs": "\(state.withLockedValue { $0.instances[name]?.diff.legs.count ?? 0 })"]) }
+            try await pipeline.publish(events, now: now)
+            try await save(name, now: now)
+        } catch let e as FLSError {
+            count(name, "error")
+            handle(e, instance: name, now: now)
+        } catch {
+            // The store failed: the cursor already moved, but the state was not saved, so a
+            // restart polls the same window again and the outbox skips what it already has.
+            logger.error("FLS events not published", metadata: ["instance": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// One record by id; nil when the server no longer has it (deleted since the feed named it).
+    func fetch(_ client: FLSClient, id: String, instance name: String) async throws -> FLSFlightDetails? {
+        let result: Result<FLSFlightDetails, FLSError>
+        do { result = .success(try await client.flight(id: id)) } catch { result = .failure(error) }
+        switch result {
+        case .success(let record):
+            count(name, "ok")
+            return record
+        case .failure(let error):
+            guard error.code == .notFound else { throw error }
+            count(name, "not_found")
+            return nil
+        }
+    }
+
+    func handle(_ e: FLSError, instance name: String, now: Date) {
+        let message = e.description
+        let repeated = state.withLockedValue { s -> Bool in
+            let same = s.instances[name]?.lastError == message
+            s.instances[name]?.lastError = message
+            switch e.code {
+            case .badCredentials: s.instances[name]?.notBefore = now.addingTimeInterval(configuration.credentialBackoff)
+            case .rateLimited(let after):
+                let until = now.addingTimeInterval(min(max(after ?? 60, 1), 3600))
+                s.instances[name]?.notBefore = until
+                s.instances[name]?.budget.block(until: until, now: now)
+            default: break
+            }
+            return same
+        }
+        if !repeated { logger.warning("FLS poll failed", metadata: ["instance": "\(name)", "error": "\(message)"]) }
+    }
+
+    /// Takes one request from the instance's budget; false when it has none left this minute.
+    func spend(_ name: String, _ now: Date) -> Bool {
+        let ok = state.withLockedValue { $0.instances[name]?.budget.spend(at: now) ?? false }
+        if !ok { count(name, "budget_exhausted") }
+        return ok
+    }
+
+    func save(_ name: String, now: Date) async throws {
+        guard let stateStore, let diff = state.withLockedValue({ $0.instances[name]?.diff }) else { return }
+        try await stateStore.savePollerState(key: "fls/" + name, value: try JSONEncoder().encode(diff), at: now)
+    }
+
+    private func count(_ instance: String, _ outcome: String) {
+        Counter(label: "squawk_fls_requests_total", dimensions: [("instance", instance), ("outcome", outcome)]).increment()
+    }
+
+    /// The instance's diff state (tests).
+    public func diffState(_ instance: String) -> FLSDiffState? { state.withLockedValue { $0.instances[instance.lowercased()]?.diff } }
+}
