@@ -155,6 +155,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SquawkFLSTests",
+            dependencies: ["SquawkFLS", "SquawkSimulator", "SquawkCore", "SquawkHTTP", "SquawkTesting",
+                           .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SquawkCoreTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
             resources: [.copy("Fixtures")],

@@ -49,9 +49,9 @@ public struct FLSDiffState: Sendable, Hashable, Codable {
 ///
 /// A leg seen for the first time raises what is true of it from that one record (it took off,
 /// it landed), because clubs often log a flight after the fact; a process state is only
-/// reported as a *change*. With `seeding` (the very first poll of an instance, when Squawk has
-/// no state) everything is recorded and nothing raised, so switching Squawk on does not replay
-/// a day of history.
+/// reported as a *change*. With `seeding` (the first poll of an instance, or the first after
+/// nobody watched it for a while) everything is recorded and nothing raised, so a new
+/// subscription does not get a day of history.
 public enum FLSDiffer {
     public static func diff(_ state: inout FLSDiffState, flights: [FLSFlightDetails], instance: String,
                             observedAt: Date, seeding: Bool = false) -> [FlightEvent] {
@@ -63,11 +63,11 @@ public enum FLSDiffer {
                 let existing = state.legs[stateKey]
                 var legState = existing ?? FLSLegState(seen: observedAt)
                 legState.seen = observedAt
-                if seeding && existing == nil {
+                if seeding {
                     legState.start = leg.startDateTime?.date
                     legState.landing = leg.ldgDateTime?.date
-                    legState.takeoffSent = legState.start != nil
-                    legState.landingSent = legState.landing != nil
+                    legState.takeoffSent = legState.takeoffSent || legState.start != nil
+                    legState.landingSent = legState.landingSent || legState.landing != nil
                     legState.airState = leg.airStateId?.rawValue
                     legState.processState = leg.processStateId?.rawValue
                 } else {

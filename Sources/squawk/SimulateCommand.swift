@@ -33,6 +33,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Share of requests held for --fault-stall-seconds.") var faultStall = 0.0
     @Option(help: "Flights in the FLS club day served under /fls (0: no FLS).") var flsFlights = 40
     @Option(help: "Mean sim seconds between FLS launches.") var flsLaunchGap = 180.0
+    @Option(help: "Sim seconds before the first FLS launch.") var flsFirstLaunch = 120.0
     @Option(help: "FLS login the simulator accepts (user name).") var flsUsername = FLSSimulation.defaultUsername
     @Option(help: "FLS login the simulator accepts (password).") var flsPassword = FLSSimulation.defaultPassword
     @Option(help: "How long a stalled request is held, seconds.") var faultStallSeconds = 120.0
@@ -52,7 +53,8 @@ struct SimulateCommand: AsyncParsableCommand {
             faultSeed: seed
         )
         let fls = flsFlights > 0
-            ? FLSSimulation(day: ClubDay(ClubDayConfiguration(seed: seed, start: start, flights: flsFlights, meanLaunchGap: flsLaunchGap)),
+            ? FLSSimulation(day: ClubDay(ClubDayConfiguration(seed: seed, start: start, flights: flsFlights, meanLaunchGap: flsLaunchGap,
+                                                            firstLaunchAfter: flsFirstLaunch)),
                             username: flsUsername, password: flsPassword)
             : nil
         let config = SimulatorLauncher.Configuration(host: host, port: port, world: world,

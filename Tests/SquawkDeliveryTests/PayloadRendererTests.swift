@@ -12,6 +12,7 @@ struct PayloadRendererTests {
     static let expert = ServerRef(id: "7e5dcd44-1fb5-49cc-bc2c-a9aab1f6a856", name: "Expert Server")
 
     static func sample(_ type: EventType) -> FlightEvent {
+        if type.isFLS { return flsSample(type) }
         var data: [String: JSONValue] = [:]
         var airport: String? = "KLAX"
         switch type {
@@ -26,6 +27,7 @@ struct PayloadRendererTests {
         case .atcOpened, .atcClosed: data = ["frequencyType": "tower", "controller": "Cameron"]
         case .atisChanged: data = ["text": "Los Angeles ATIS information DELTA, wind 250 at 8.", "letter": "DELTA"]
         case .subscriptionTest: data = [:]; airport = nil
+        default: break
         }
         return FlightEvent(id: EventID.make(subject: "348d1ba8-1e60-48ca-8278-42f019147de8", type: type, sequence: 1),
                            type: type, at: at, server: expert, flightId: "348d1ba8-1e60-48ca-8278-42f019147de8",
@@ -35,10 +37,32 @@ struct PayloadRendererTests {
                            data: data)
     }
 
+    /// An FLS leg event as the FLS differ makes them (no callsign, no airport; the club is the server).
+    static func flsSample(_ type: EventType) -> FlightEvent {
+        var data: [String: JSONValue] = [
+            "instance": "club", "leg": "glider", "legFlightId": "7124dc54-4f4d-4dde-889e-d6e22a90c647", "startType": "aero_tow",
+            "startTypeId": 1, "startTime": "2025-07-04T09:32:00Z", "airState": "started", "airStateId": 10,
+            "processState": "not_processed", "processStateId": 0,
+        ]
+        switch type {
+        case .flsLanding:
+            data["landingTime"] = "2025-07-04T10:47:00Z"; data["durationSeconds"] = 4_500; data["landings"] = 2; data["airState"] = "landed"
+        case .flsMightHaveStarted: data["startTime"] = nil; data["airState"] = "might_be_started"
+        case .flsMightHaveLanded: data["airState"] = "might_be_landed_or_in_air"
+        case .flsCorrected: data["field"] = "start"; data["old"] = "2025-07-04T09:32:00Z"; data["new"] = "2025-07-04T09:30:00Z"
+        case .flsStateChanged: data["from"] = "valid"; data["fromId"] = 30; data["to"] = "locked"; data["toId"] = 40; data["processState"] = "locked"
+        default: break
+        }
+        return FlightEvent(id: EventID.make(subject: "fls:club:ba96b0f3-024b-4b3f-88c6-a8c6da53e915:glider", type: type, sequence: 1),
+                           type: type, at: at, server: ServerRef(id: "fls:club", name: "club"),
+                           flightId: "ba96b0f3-024b-4b3f-88c6-a8c6da53e915", data: data)
+    }
+
     static let snapshotDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
     static var cases: [(EventType, PayloadFormat)] {
-        EventType.allCases.flatMap { t in PayloadFormat.allCases.map { (t, $0) } }
+        // FLS targets cannot choose the flifo format (validation refuses it).
+        EventType.allCases.flatMap { t in PayloadFormat.allCases.filter { !(t.isFLS && $0 == .flifo) }.map { (t, $0) } }
     }
 
     @Test("each event type in each format matches its snapshot", arguments: cases)

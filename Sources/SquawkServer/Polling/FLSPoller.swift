@@ -46,6 +46,11 @@ public struct FLSPollerConfiguration: Sendable {
 /// Each instance has its own ``RequestBudget``, checked before every request (the token request
 /// included). The diff state is saved after each publish under `fls/<instance>`; the records
 /// themselves stay in memory for the length of one step.
+///
+/// The first poll of an instance (no saved state, or a saved cursor older than
+/// ``FLSPollerConfiguration/lookback``), and the first after a pause in which no subscription
+/// wanted it, *seed*: they record the current picture without raising events. A restart with a
+/// recent saved cursor catches up instead, so an outage of Squawk loses nothing.
 public final class FLSPoller: Service, Sendable {
     let instances: [FLSInstance]
     let pipeline: EventPipeline
@@ -64,6 +69,10 @@ public final class FLSPoller: Service, Sendable {
         /// Flight ids the feed named without their data, still to fetch.
         var toFetch: [String] = []
         var lastError: String?
+        /// Whether a subscription wanted the instance at the last step (memory only).
+        var wanted = false
+        /// The next poll records without raising (first poll, or nobody watched for a while).
+        var reseed = false
     }
 
     struct State {
@@ -139,6 +148,14 @@ public final class FLSPoller: Service, Sendable {
     @discardableResult
     public func step(now: Date) async -> Date {
         let wanted = wantedInstances(now: now)
+        state.withLockedValue { s in
+            for name in s.instances.keys {
+                let isWanted = wanted.contains(name)
+                // Watched again after a pause: what changed meanwhile is history, not news.
+                if isWanted, s.instances[name]?.wanted == false, s.instances[name]?.lastPoll != nil { s.instances[name]?.reseed = true }
+                s.instances[name]?.wanted = isWanted
+            }
+        }
         var next = now.addingTimeInterval(configuration.interval)
         for instance in instances where wanted.contains(instance.name) {
             let due = state.withLockedValue { s -> Date in
@@ -171,8 +188,11 @@ public final class FLSPoller: Service, Sendable {
             }
             guard spend(name, now) else { return }
             let (cursor, seeding) = state.withLockedValue { s -> (Date, Bool) in
-                let c = s.instances[name]?.diff.cursor
-                return (c.map { $0.addingTimeInterval(-configuration.overlap) } ?? now.addingTimeInterval(-configuration.lookback), c == nil)
+                let lookback = now.addingTimeInterval(-configuration.lookback)
+                guard let p = s.instances[name], let c = p.diff.cursor, c > lookback else { return (lookback, true) }
+                // After a restart the saved cursor is caught up from (at-least-once); after a
+                // pause in watching, only the current picture is recorded.
+                return (p.reseed ? lookback : c.addingTimeInterval(-configuration.overlap), p.reseed)
             }
             let reply = try await client.modifiedFlights(since: cursor)
             count(name, "ok")
@@ -191,6 +211,7 @@ public final class FLSPoller: Service, Sendable {
                 p.diff.prune(now: now)
                 p.toFetch = pending
                 p.lastError = nil
+                p.reseed = false
                 s.instances[name] = p
                 return events
             }

@@ -4,15 +4,18 @@ import SquawkFLS
 /// How a simulated gliding-club day is laid out.
 public struct ClubDayConfiguration: Sendable, Hashable {
     public var seed: UInt64
-    /// Sim time the day begins; the first launch is two minutes later.
+    /// Sim time the day begins.
     public var start: Date
+    /// Sim seconds from the start to the first launch.
+    public var firstLaunchAfter: Double
     /// Flights logged over the day.
     public var flights: Int
     /// Mean sim seconds between launches (each gap is drawn from half to one and a half of it).
     public var meanLaunchGap: Double
 
-    public init(seed: UInt64 = 1, start: Date, flights: Int = 40, meanLaunchGap: Double = 180) {
+    public init(seed: UInt64 = 1, start: Date, flights: Int = 40, meanLaunchGap: Double = 180, firstLaunchAfter: Double = 120) {
         self.seed = seed
+        self.firstLaunchAfter = firstLaunchAfter
         self.start = start
         self.flights = flights
         self.meanLaunchGap = meanLaunchGap
@@ -68,7 +71,7 @@ public struct ClubDay: Sendable {
     public init(_ configuration: ClubDayConfiguration) {
         self.configuration = configuration
         var rng = SimRandom(seed: SimRandom.mix(configuration.seed, 0xF15_C1B))
-        var launch = configuration.start.addingTimeInterval(120)
+        var launch = configuration.start.addingTimeInterval(configuration.firstLaunchAfter)
         var flights: [Flight] = []
         for _ in 0..<max(0, configuration.flights) {
             var r = rng.derived(rng.next())
