@@ -976,7 +976,7 @@ public enum OpenAPIDocument {
             "type": "string",
             "minLength": 1,
             "maxLength": 64,
-            "description": "flight: flight id (UUID); callsign: DAL40, DAL* or *VA; user: user id or forum username; airport: ICAO; server: server name or id"
+            "description": "flight: flight id (UUID); callsign: DAL40, DAL* or *VA; user: user id or forum username; airport: ICAO; server: server name or id; fls_flight: FLS flight id (UUID); fls_club: name of a configured FLS instance"
           }
         }
       },
@@ -994,7 +994,13 @@ public enum OpenAPIDocument {
           "flight.pilot_state",
           "atc.opened",
           "atc.closed",
-          "atis.changed"
+          "atis.changed",
+          "fls.takeoff",
+          "fls.landing",
+          "fls.might_have_started",
+          "fls.might_have_landed",
+          "fls.corrected",
+          "fls.state_changed"
         ]
       },
       "Format": {
