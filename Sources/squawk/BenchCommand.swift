@@ -7,7 +7,7 @@ import SquawkApp
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
-        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self])
+        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self])
 
     /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
     struct Transport: AsyncParsableCommand {
@@ -76,6 +76,17 @@ struct BenchCommand: AsyncParsableCommand {
             let report = DetectionBenchmark.run(options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(report)
             if !report.meetsGoal { throw ExitCode(1) }
+        }
+    }
+
+    /// `squawk bench fls`: precision and recall of the FLS differ against a simulated club day.
+    struct FLS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Precision/recall of FLS events against a simulated club day; cost of one poll.")
+        @Option(help: "Flights in the club day.") var flights = 200
+        @Option(help: "Seed of the day.") var seed: UInt64 = 1
+        @Option(help: "Poll intervals to compare, seconds.") var intervals: [Double] = [60, 300, 900]
+        func run() async throws {
+            print(try FLSBenchmark.run(flights: flights, seed: seed, intervals: intervals))
         }
     }
 

@@ -118,3 +118,12 @@ struct FLSModelTests {
         return out
     }
 }
+
+extension FLSModelTests {
+    @Test("Squawk writes UTC whole seconds, the same as Foundation's ISO 8601 style", arguments: [0.0, 1_751_601_385.354, -86_401, 4_102_444_799, 951_782_400])
+    func format(_ unix: Double) {
+        let d = Date(timeIntervalSince1970: unix)
+        #expect(FLSDateTime.format(d) == d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
+        #expect(FLSDateTime.parse(FLSDateTime.format(d)) == Date(timeIntervalSince1970: unix.rounded(.down)))
+    }
+}

@@ -88,7 +88,13 @@ public struct FLSDateTime: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// `2025-07-04T03:56:25Z`.
     public static func format(_ d: Date) -> String {
-        d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        let secs = Int(d.timeIntervalSince1970.rounded(.down))
+        let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rest = secs - days * 86_400
+        let (y, m, day) = CivilDate.civilFromDays(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let year = String(y)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-\(two(m))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
     }
 }
 
