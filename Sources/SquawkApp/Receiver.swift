@@ -50,9 +50,9 @@ public struct Receiver: Sendable {
         if case .object(let o)? = json {
             if let t = o["type"]?.stringValue { type = t }  // Standard Webhooks envelope
             if case .object(let d)? = o["data"] {
-                let callsign = d["callsign"]?.stringValue ?? ""
-                let airport = d["airport"]?.stringValue.map { " \($0)" } ?? ""
-                headline = "\(callsign)\(airport)".trimmingCharacters(in: .whitespaces)
+                // Live API: callsign and airport; FLS: club, leg and flight.
+                let fls = [d["instance"]?.stringValue, d["leg"]?.stringValue, d["leg"] == nil ? nil : d["flightId"]?.stringValue]
+                headline = ([d["callsign"]?.stringValue, d["airport"]?.stringValue] + fls).compactMap { $0 }.joined(separator: " ")
             }
             if let text = o["text"]?.stringValue { headline = text }  // Slack
             if case .array(let embeds)? = o["embeds"], case .object(let e)? = embeds.first, let title = e["title"]?.stringValue { headline = title }  // Discord

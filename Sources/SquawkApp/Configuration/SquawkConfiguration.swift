@@ -35,7 +35,7 @@ public struct SquawkConfiguration: Sendable {
     public var flsRequestsPerMinute = 12
     // [simulator]
     public var simulatorFlights = 1_000
-    public var simulatorFLSFlights = 40
+    public var simulatorFLSFlights = 240
     public var simulatorSeed = 1
     public var simulatorTimeScale = 1.0
     // [delivery]
@@ -113,7 +113,7 @@ public struct SquawkConfiguration: Sendable {
         .double("fls.poll_interval_seconds", "How often each FLS instance's modified-flights feed is read.", \.flsPollInterval, 1...3_600),
         .int("fls.requests_per_minute", "Requests per minute per FLS instance (token, feed and flight reads together).", \.flsRequestsPerMinute, 1...600),
         .int("simulator.flights", "Flights per server in the built-in simulator.", \.simulatorFlights, 0...20_000),
-        .int("simulator.fls_flights", "Flights in the built-in simulator's FLS club day (0: no FLS).", \.simulatorFLSFlights, 0...2_000),
+        .int("simulator.fls_flights", "Flights in the built-in simulator's FLS club day, one launch every 90 s on average (0: no FLS).", \.simulatorFLSFlights, 0...2_000),
         .int("simulator.seed", "Seed of the simulated world.", \.simulatorSeed, 0...Int.max),
         .double("simulator.time_scale", "Simulated seconds per wall second.", \.simulatorTimeScale, 0.1...1_000),
         .int("delivery.concurrency", "Webhook sends in flight at once.", \.deliveryConcurrency, 1...4_096),

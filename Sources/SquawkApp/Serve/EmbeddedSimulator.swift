@@ -32,7 +32,7 @@ enum EmbeddedSimulator {
         // The club day starts with the warm-up too, so the first launches are minutes away.
         let clubDay = fls.map { _ in
             FLSSimulation(day: ClubDay(ClubDayConfiguration(seed: UInt64(c.simulatorSeed), start: now.addingTimeInterval(-warmUp),
-                                                            flights: c.simulatorFLSFlights)),
+                                                            flights: c.simulatorFLSFlights, meanLaunchGap: 90)),
                           password: "sim-" + String(rng.next(), radix: 36))
         }
         let server = SimulatorServer(host: SimulatorHost(world: world, timeScale: c.simulatorTimeScale), options: options, fls: clubDay)

@@ -56,6 +56,9 @@ public struct ServeApp: Sendable {
                 notices.append("demo mode (no Live API key): notifyEndpoint may be a loopback address; set api.allow_list to change")
             }
             configuration.allowServerTargets = true
+            if configuration.usesEmbeddedFLS {
+                notices.append("FLS: the simulator's gliding club \"demo\" is served too; subscribe with {\"target\": {\"kind\": \"fls_club\", \"id\": \"demo\"}, …}")
+            }
         }
         let rules = SubscriptionRules(
             endpointPolicy: EndpointPolicy(allowList: configuration.allowList.compactMap { IPRange(cidr: $0) }),
@@ -130,7 +133,8 @@ public struct ServeApp: Sendable {
                 FLSInstance(name: s.name, client: FLSClient(baseURL: s.baseURL, username: s.username, password: s.password, transport: transport))
             }
         var flsConfig = FLSPollerConfiguration()
-        flsConfig.interval = c.flsPollInterval
+        // The simulator's club is on this machine: read it often, so the demo shows changes quickly.
+        flsConfig.interval = c.usesEmbeddedFLS ? min(c.flsPollInterval, 10) : c.flsPollInterval
         flsConfig.requestsPerMinute = c.flsRequestsPerMinute
         let flsPoller = FLSPoller(instances: flsInstances, pipeline: pipeline, live: live, stateStore: store,
                                   configuration: flsConfig, logger: logger)
