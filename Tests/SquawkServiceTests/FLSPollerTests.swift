@@ -129,6 +129,9 @@ struct FLSPollerTests {
         #expect(Set(events.map(\.id)).count == events.count, "no event twice")
         #expect(PollerTests.maxPerMinute(h.fls.requests.map(\.at)) <= 12)
         #expect(events.allSatisfy { $0.server?.id == "fls:club" && $0.data["instance"] == "club" })
+        let status = try #require(h.poller.status(now: h.clock.now).first)
+        #expect(status.name == "club" && status.polled && status.lastError == nil && status.legsTracked > 40)
+        #expect(status.budgetUsedLastMinute <= status.budgetPerMinute)
     }
 
     @Test("a feed of references only: records are fetched one by one inside the budget, and still nothing is missed")
@@ -202,5 +205,8 @@ struct FLSPollerTests {
         let logins = fls.requests.filter { $0.path == "/Token" }
         #expect(logins.count >= 4 && logins.count <= 5, "every 5 minutes, not every 10 s: \(logins.count)")
         #expect(try await h.drain().isEmpty)
+        let status = try #require(h.poller.status(now: h.clock.now).first)
+        #expect(status.lastError?.contains("badCredentials") == true)
+        #expect(status.lastError?.contains("pw") == false, "the password is not in the status")
     }
 }

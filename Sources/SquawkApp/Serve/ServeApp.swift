@@ -158,7 +158,8 @@ public struct ServeApp: Sendable {
                 transport: parts.transport)))
         }
         let app = Application(
-            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() }, status: parts.poller,
+            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
+                           status: CombinedStatus(poller: parts.poller, fls: parts.flsPoller),
                            extra: { metrics.route(on: $0) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in

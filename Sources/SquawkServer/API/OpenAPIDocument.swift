@@ -1644,6 +1644,43 @@ public enum OpenAPIDocument {
           "activeSubscriptions": {
             "type": "integer"
           },
+          "fls": {
+            "type": "array",
+            "description": "The configured FLS instances (gliding-club flight logs) and how their polling goes.",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "polled",
+                "legsTracked",
+                "budgetPerMinute",
+                "budgetUsedLastMinute"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "polled": {
+                  "type": "boolean"
+                },
+                "lastPollAgeSeconds": {
+                  "type": "number"
+                },
+                "lastError": {
+                  "type": "string"
+                },
+                "legsTracked": {
+                  "type": "integer"
+                },
+                "budgetPerMinute": {
+                  "type": "integer"
+                },
+                "budgetUsedLastMinute": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
           "queue": {
             "type": "object",
             "required": [

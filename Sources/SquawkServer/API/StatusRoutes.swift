@@ -20,7 +20,21 @@ public struct ServiceStatus: Encodable, Sendable {
     public var budgetUsedLastMinute: Int
     public var degraded: Bool
     public var activeSubscriptions: Int
+    /// The FLS instances, when any is configured.
+    public var fls: [FLSInstanceStatus]?
     public var queue: Queue?
+
+    public struct FLSInstanceStatus: Encodable, Sendable {
+        public var name: String
+        /// Whether a subscription wants it polled.
+        public var polled: Bool
+        public var lastPollAgeSeconds: Double?
+        /// The last poll's failure, if it failed (never a credential).
+        public var lastError: String?
+        public var legsTracked: Int
+        public var budgetPerMinute: Int
+        public var budgetUsedLastMinute: Int
+    }
 
     public struct Queue: Encodable, Sendable {
         public var pending: Int
@@ -33,6 +47,23 @@ public struct ServiceStatus: Encodable, Sendable {
 /// Supplies ``ServiceStatus`` (the poller does).
 public protocol ServiceStatusProvider: Sendable {
     func status(now: Date) async -> ServiceStatus
+}
+
+/// The Live API poller's status with the FLS poller's instances added.
+public struct CombinedStatus: ServiceStatusProvider {
+    let poller: any ServiceStatusProvider
+    let fls: FLSPoller?
+
+    public init(poller: any ServiceStatusProvider, fls: FLSPoller?) {
+        self.poller = poller
+        self.fls = fls
+    }
+
+    public func status(now: Date) async -> ServiceStatus {
+        var s = await poller.status(now: now)
+        if let fls, !fls.instances.isEmpty { s.fls = fls.status(now: now) }
+        return s
+    }
 }
 
 struct StatusRoutes: Sendable {

@@ -277,6 +277,19 @@ public final class FLSPoller: Service, Sendable {
         Counter(label: "squawk_fls_requests_total", dimensions: [("instance", instance), ("outcome", outcome)]).increment()
     }
 
+    /// What `/v1/status` shows of each instance.
+    public func status(now: Date) -> [ServiceStatus.FLSInstanceStatus] {
+        let wanted = wantedInstances(now: now)
+        return state.withLockedValue { s in
+            instances.map { i in
+                let p = s.instances[i.name]
+                return .init(name: i.name, polled: wanted.contains(i.name), lastPollAgeSeconds: p?.lastPoll.map { now.timeIntervalSince($0) },
+                             lastError: p?.lastError, legsTracked: p?.diff.legs.count ?? 0, budgetPerMinute: configuration.requestsPerMinute,
+                             budgetUsedLastMinute: p?.budget.used(at: now) ?? 0)
+            }
+        }
+    }
+
     /// The instance's diff state (tests).
     public func diffState(_ instance: String) -> FLSDiffState? { state.withLockedValue { $0.instances[instance.lowercased()]?.diff } }
 }
