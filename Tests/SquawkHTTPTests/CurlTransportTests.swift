@@ -47,7 +47,9 @@ struct CurlTransportConcurrencyTests {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<60 {
                     group.addTask {
-                        try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/work/\(n)")).status
+                        // A generous deadline: it counts time spent waiting for a slot too, and a
+                        // loaded CI machine can make 60 queued requests slow.
+                        try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/work/\(n)", timeout: .seconds(120))).status
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }

@@ -509,7 +509,8 @@ struct DispatcherTests {
 
     @Test("a receiver that never answers: the attempt times out, is recorded as such and retried later")
     func requestTimeout() async throws {
-        try await H.with(configure: { $0.requestTimeout = .seconds(1) },
+        // 3 s: long enough that the retry's quick 200 fits even on a loaded machine.
+        try await H.with(configure: { $0.requestTimeout = .seconds(3) },
                          script: { _, earlier in earlier == 0 ? .hang : .status(200, body: "ok") }) { h in
             let sub = try await h.subscribe("hang")
             let e = H.event(1, flight: "A")
