@@ -1,15 +1,43 @@
 import Foundation
 import SquawkCore
 
+/// A value FLS writes as text, kept as that text (so it re-encodes unchanged) next to what it
+/// means. Decoding fails, naming the text, when it does not parse.
+public protocol FLSTextValue: Codable, CustomStringConvertible {
+    var text: String { get }
+    init?(_ text: String)
+    /// "an FLS date-time", for decoding errors.
+    static var what: String { get }
+}
+
+extension FLSTextValue {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let value = Self(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not \(Self.what): \(s.prefix(40))")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+
+    public var description: String { text }
+}
+
 /// An FLS date-time as the API writes it (`2025-07-04T05:56:25.3540761+02:00`): kept as the
 /// original text, so a decoded flight re-encodes byte for byte, with the instant it names.
 ///
 /// Accepted forms: `YYYY-MM-DDThh:mm:ss`, optional fraction of any length, then `Z`, `±hh:mm`
 /// or nothing (no zone: read as UTC, like the Live API's zone-less times). Anything else fails
 /// to decode with a message naming the text.
-public struct FLSDateTime: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct FLSDateTime: Sendable, Hashable, FLSTextValue {
     public let text: String
     public let date: Date
+    public static let what = "an FLS date-time"
 
     public init?(_ text: String) {
         guard let date = Self.parse(text) else { return nil }
@@ -22,23 +50,6 @@ public struct FLSDateTime: Sendable, Hashable, Codable, CustomStringConvertible 
         self.date = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
         self.text = Self.format(self.date)
     }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        guard let d = Self.parse(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an FLS date-time: \(s.prefix(40))")
-        }
-        text = s
-        date = d
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
-
-    public var description: String { text }
 
     // MARK: - Parsing
 
@@ -100,9 +111,10 @@ public struct FLSDateTime: Sendable, Hashable, Codable, CustomStringConvertible 
 
 /// A .NET `TimeSpan` as FLS writes durations (`00:00:00.1234567`, `1.02:03:04`): the text and its
 /// length in seconds.
-public struct FLSTimeSpan: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct FLSTimeSpan: Sendable, Hashable, FLSTextValue {
     public let text: String
     public let seconds: Double
+    public static let what = "a TimeSpan"
 
     public init?(_ text: String) {
         guard let s = Self.parse(text) else { return nil }
@@ -118,23 +130,6 @@ public struct FLSTimeSpan: Sendable, Hashable, Codable, CustomStringConvertible 
         self.text = days > 0 ? "\(days).\(hms)" : hms
         self.seconds = Double(s)
     }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        guard let v = Self.parse(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a TimeSpan: \(s.prefix(40))")
-        }
-        text = s
-        seconds = v
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
-
-    public var description: String { text }
 
     /// `[-][d.]hh:mm:ss[.fffffff]` → seconds.
     public static func parse(_ s: String) -> Double? {
