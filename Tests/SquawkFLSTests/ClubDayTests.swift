@@ -92,6 +92,10 @@ struct ClubDayTests {
             #expect(try await client.flight(id: one) == expected.first)
             let later = try await client.modifiedFlights(since: Self.start.addingTimeInterval(3_600))
             #expect(later.flights.isEmpty, "nothing changed after now")
+            let truth = try await transport.send(SquawkHTTP.HTTPRequest(url: "http://127.0.0.1:\(port)/_sim/truth?source=fls&since=0"))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            #expect(try decoder.decode([FLSTruthEvent].self, from: Data(truth.body)) == Self.day.truth(asOf: Self.start.addingTimeInterval(3_600)))
         }
     }
 }

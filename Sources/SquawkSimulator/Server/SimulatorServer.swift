@@ -48,13 +48,18 @@ public struct SimulatorServer: Sendable {
         return router
     }
 
-    /// `/_sim/truth?since=<unix seconds>`, `/_sim/stats`, `/_sim/time`.
+    /// `/_sim/truth?since=<unix seconds>[&source=fls]`, `/_sim/stats`, `/_sim/time`.
     func addSimRoutes(_ router: Router<BasicRequestContext>) {
         let host = self.host
         let ledger = self.ledger
+        let fls = self.fls
         router.get("/_sim/truth") { request, _ -> Response in
             let since = request.uri.queryParameters.get("since").flatMap(Double.init)
                 .map { Date(timeIntervalSince1970: $0) } ?? .distantPast
+            // `?source=fls`: the FLS club day's truth (also at `/_sim/fls/truth`).
+            if request.uri.queryParameters.get("source") == "fls" {
+                return FLSSimulation.encode(fls?.day.truth(since: since, asOf: host.simNow) ?? [])
+            }
             let events = host.withWorld { $0.truth(since: since) } ?? []
             return Self.jsonResponse(try Self.plainEncoder().encode(events))
         }
