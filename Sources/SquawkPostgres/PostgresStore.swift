@@ -20,7 +20,7 @@ import SquawkStore
 /// - **Errors:** everything a method throws is a ``StoreError`` (see
 ///   ``StoreError/init(postgres:)``); neither values nor the URL's password reach a message.
 /// - **Time:** every date comes from the caller; the store never reads the clock.
-public final class PostgresStore: Service, Sendable {
+public final class PostgresStore: Service, StoreLifecycle, Sendable {
     let client: PostgresClient
     let logger: Logger
     /// Where the tables live (nil: the server's `search_path`).

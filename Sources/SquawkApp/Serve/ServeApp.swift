@@ -17,7 +17,7 @@ import SquawkStore
 /// `ServiceGroup` that stops on SIGTERM/SIGINT.
 public struct ServeApp: Sendable {
     public let configuration: SquawkConfiguration
-    public let store: SQLiteStore
+    public let store: any StoreBackend
     /// The admin key in clear (configured or generated), for the start banner.
     public let adminKey: String
     public let adminKeyGenerated: Bool
@@ -29,19 +29,7 @@ public struct ServeApp: Sendable {
     public static func build(_ configuration: SquawkConfiguration, logger: Logger) throws -> ServeApp {
         var configuration = configuration
         var notices: [String] = []
-        guard let path = configuration.sqlitePath else {
-            // The URL is not echoed: a database URL can carry a password.
-            throw ConfigurationError(key: "store.url", "store.url: not a SQLite path (a file path or sqlite:PATH); this build stores in SQLite")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigurationError(key: "store.url", "store.url: cannot create \(configuration.dataDirectory): \(error.localizedDescription)")
-        }
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: path) } catch {
-            throw ConfigurationError(key: "store.url", "store.url: cannot open \(path): \(error)")
-        }
+        let store = try openStore(configuration, logger: logger)
         var adminKey = configuration.adminKey
         var generated = false
         if adminKey.isEmpty {
@@ -125,6 +113,12 @@ public struct ServeApp: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `announce` hears the banner lines once the API listens.
     public func run(logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
+        // The store is usable (pool running, migrations applied) for the services' whole life.
+        try await store.withRunning { try await self.runServices(logger: logger, announce: announce) }
+    }
+
+    /// The services of ``run(logger:announce:)``, over a running store.
+    func runServices(logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
         let configuration = self.configuration
         let adminKey = self.adminKey
         let notices = self.notices
