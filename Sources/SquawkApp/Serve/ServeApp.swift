@@ -106,7 +106,8 @@ public struct ServeApp: Sendable {
             upstream.set(LiveAPIClient(apiKey: c.liveAPIKey, transport: transport, baseURL: c.liveAPIBaseURL))
         }
         let poller = Poller(upstream: upstream, pipeline: pipeline, live: live, stateStore: store,
-                            configuration: pollerConfig, logger: logger)
+                            configuration: pollerConfig, logger: logger,
+                            leadership: c.usesPostgres ? PollerLeadership(election: store) : nil)
         let janitor = Janitor(store: store, retention: c.retentionDays * 86_400, logger: logger)
         return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport)
     }

@@ -33,6 +33,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     let pipeline: EventPipeline
     let live: LiveSubscriptions
     let stateStore: (any PollerStateStore)?
+    /// When several instances share the store: poll only while holding this lease (nil: always).
+    let leadership: PollerLeadership?
     let configuration: PollerConfiguration
     let logger: Logger
     let now: @Sendable () -> Date
@@ -57,12 +59,16 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         var watched: [String: [String]] = [:]
         var warnedDegraded = false
         var lastPlan: PollPlan?
+        var lease = LeaderLease()
+        var lastRefresh = Date.distantPast
     }
 
     public init(upstream: any PollingUpstream, pipeline: EventPipeline, live: LiveSubscriptions,
                 stateStore: (any PollerStateStore)?, configuration: PollerConfiguration = .init(),
-                logger: Logger = Logger(label: "squawk.poller"), now: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger = Logger(label: "squawk.poller"), now: @escaping @Sendable () -> Date = { Date() },
+                leadership: PollerLeadership? = nil) {
         self.upstream = upstream
+        self.leadership = leadership
         self.pipeline = pipeline
         self.live = live
         self.stateStore = stateStore
@@ -75,32 +81,115 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     // MARK: - Service
 
     public func run() async throws {
-        try await loadState()
+        if leadership == nil { try await loadState() }
         let clock = ContinuousClock()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wake = await step(now: now())
+            let wake: Date
+            if let leadership {
+                // Not leading: only ask for the lease again; leading: poll, and renew on time.
+                let (leading, nextContact) = await keepLeadership(leadership, now: now())
+                wake = leading ? min(await step(now: now()), nextContact) : nextContact
+            } else {
+                wake = await step(now: now())
+            }
             // Look again at the due time, or within a second when subscriptions change.
             let version = live.version
             var remaining = max(0, wake.timeIntervalSince(now()))
             while remaining > 0, live.version == version, !Task.isShuttingDownGracefully {
                 let slice = min(remaining, 1)
-                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { return }
+                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { break }
                 remaining -= slice
             }
+        }
+        if let leadership, state.withLockedValue({ $0.lease.isLeader(at: now()) }) {
+            state.withLockedValue { $0.lease.resign() }
+            try? await leadership.election.releaseLeadership(leadership.name, holder: leadership.holder)
+            logger.info("released polling leadership", metadata: ["holder": "\(leadership.holder)"])
         }
     }
 
     /// Restores the diff states saved by a previous run.
     public func loadState() async throws {
-        guard let stateStore, !state.withLockedValue({ $0.loaded }) else { return }
+        guard stateStore != nil, !state.withLockedValue({ $0.loaded }) else { return }
+        let restored = try await savedStates()
+        state.withLockedValue { $0.diff.merge(restored) { current, _ in current }; $0.loaded = true }
+        if !restored.isEmpty { logger.info("restored diff state", metadata: ["servers": "\(restored.count)"]) }
+    }
+
+    /// The diff states in the store, by server.
+    func savedStates() async throws -> [String: DiffState] {
+        guard let stateStore else { return [:] }
         let saved = try await stateStore.loadPollerStates()
         var restored: [String: DiffState] = [:]
         let decoder = JSONDecoder()
         for (key, data) in saved where key.hasPrefix("diff/") {
             if let s = try? decoder.decode(DiffState.self, from: data) { restored[String(key.dropFirst(5))] = s }
         }
-        state.withLockedValue { $0.diff.merge(restored) { current, _ in current }; $0.loaded = true }
-        if !restored.isEmpty { logger.info("restored diff state", metadata: ["servers": "\(restored.count)"]) }
+        return restored
+    }
+
+    // MARK: - Leadership
+
+    /// Asks the store for the lease when due; on gaining it takes over (the diff state the
+    /// previous leader saved, the current subscriptions), and while leading reloads the
+    /// subscriptions every `refreshEvery`. Returns whether to poll now and when to ask again.
+    func keepLeadership(_ l: PollerLeadership, now: Date) async -> (leading: Bool, nextContact: Date) {
+        if state.withLockedValue({ $0.lease.contactDue(at: now) }) {
+            let change: LeaderLease.Change
+            do {
+                let acquired = try await l.election.acquireLeadership(l.name, holder: l.holder, now: now, lease: l.lease)
+                change = state.withLockedValue { $0.lease.record(acquired: acquired, at: now, lease: l.lease, renewEvery: l.renewEvery) }
+            } catch {
+                logger.warning("cannot reach the store to keep polling leadership", metadata: ["error": "\(error)"])
+                change = state.withLockedValue { $0.lease.recordFailure(at: now, renewEvery: l.renewEvery) }
+            }
+            switch change {
+            case .gained:
+                do {
+                    try await takeOver(now: now)
+                    logger.info("became the polling leader", metadata: ["holder": "\(l.holder)", "job": "\(l.name)"])
+                } catch {
+                    // Never poll from a stale state: try the whole handover again at the next contact.
+                    state.withLockedValue { $0.lease.resign() }
+                    logger.warning("polling handover failed; retrying", metadata: ["error": "\(error)"])
+                }
+            case .lost:
+                logger.warning("lost polling leadership", metadata: ["holder": "\(l.holder)", "job": "\(l.name)"])
+            case .unchanged:
+                break
+            }
+        }
+        let (leading, refreshDue, nextContact) = state.withLockedValue { s in
+            (s.lease.isLeader(at: now), now.timeIntervalSince(s.lastRefresh) >= l.refreshEvery.timeInterval, s.lease.nextContact)
+        }
+        if leading, refreshDue {
+            do { try await refreshSubscriptions(now: now) } catch {
+                logger.warning("cannot reload subscriptions", metadata: ["error": "\(error)"])
+            }
+        }
+        return (leading, nextContact)
+    }
+
+    /// The handover: the diff state as the previous leader last saved it replaces what this
+    /// instance remembers (it may have led before, with an older state), and the subscriptions
+    /// are reloaded. Events the previous leader had already enqueued come again with the same
+    /// ids and are skipped by the outbox.
+    func takeOver(now: Date) async throws {
+        let restored = try await savedStates()
+        state.withLockedValue { s in
+            s.diff = restored
+            s.loaded = true
+            s.lastRun = [:]
+        }
+        try await refreshSubscriptions(now: now)
+        if !restored.isEmpty { logger.info("took over diff state", metadata: ["servers": "\(restored.count)"]) }
+    }
+
+    /// Reloads the active subscriptions from the store into the matcher.
+    func refreshSubscriptions(now: Date) async throws {
+        let active = try await pipeline.subscriptions.allActive()
+        live.replaceAll(active)
+        state.withLockedValue { $0.lastRefresh = now }
     }
 
     // MARK: - One step
