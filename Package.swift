@@ -3,7 +3,7 @@
 //
 // Module boundaries follow ../shared/DESIGN.md; dependency arrows point down only:
 //   squawk → SquawkApp → SquawkServer → (SquawkStore, SquawkLiveAPI, SquawkFLS, SquawkSimulator)
-//   SquawkSQLite → SquawkStore → SquawkCore
+//   SquawkSQLite / SquawkPostgres → SquawkStore → SquawkCore
 //   SquawkLiveAPI / SquawkFLS → SquawkHTTP → CCurl ;  SquawkLiveAPI / SquawkFLS → SquawkCore
 // SquawkCore depends on nothing that does IO.
 
@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         // MARK: - Upstream half
@@ -90,6 +91,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SquawkPostgres",
+            dependencies: [
+                "SquawkStore", "SquawkCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // MARK: - Service
         .target(
             name: "SquawkServer",
@@ -109,7 +120,7 @@ let package = Package(
             name: "SquawkApp",
             dependencies: [
                 "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS", "SquawkSimulator",
-                "SquawkStore", "SquawkSQLite", "SquawkServer",
+                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +190,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SquawkPostgresTests",
+            dependencies: ["SquawkPostgres", "SquawkStore", "SquawkTesting", "SquawkCore",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SquawkDeliveryTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
             exclude: ["Snapshots"],
@@ -186,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SquawkServiceTests",
-            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkStore", "SquawkHTTP",
+            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkPostgres", "SquawkStore", "SquawkHTTP",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),

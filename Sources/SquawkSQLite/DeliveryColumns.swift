@@ -16,19 +16,13 @@ enum DeliveryColumns {
     static let attemptList = "delivery_id, attempt, at, status_code, latency_ms, response_snippet, error"
     static let insertAttemptSQL = "INSERT INTO delivery_attempts (\(attemptList)) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
-    /// The longest response snippet kept, in Unicode scalars (what SQLite's `length()` counts).
-    static let snippetLimit = 1024
-
     // MARK: - Encoding
 
-    /// Statement arguments for ``insertAttemptSQL``. The snippet is cut to ``snippetLimit``
-    /// scalars and a negative latency (a clock that went backwards) is recorded as 0, so an
-    /// attempt from the dispatcher always satisfies the table's CHECKs.
-    static func attemptArguments(_ a: DeliveryAttempt) -> StatementArguments {
-        let snippet = a.responseSnippet.map { text in
-            text.unicodeScalars.count > snippetLimit ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(snippetLimit))) : text
-        }
-        return [a.deliveryId, a.attempt, a.at.timeIntervalSince1970, a.statusCode, max(0, a.latencyMs), snippet, a.error]
+    /// Statement arguments for ``insertAttemptSQL``: the attempt as ``RowCoding/storable(_:)``
+    /// makes it, so it always satisfies the table's CHECKs.
+    static func attemptArguments(_ attempt: DeliveryAttempt) -> StatementArguments {
+        let a = RowCoding.storable(attempt)
+        return [a.deliveryId, a.attempt, a.at.timeIntervalSince1970, a.statusCode, a.latencyMs, a.responseSnippet, a.error]
     }
 
     // MARK: - Decoding

@@ -16,24 +16,12 @@ enum EventColumns {
 
     // MARK: - Encoding
 
-    /// Statement arguments for ``insertSQL``; `data` is the output of ``encodeData(_:)``.
+    /// Statement arguments for ``insertSQL``; `data` is the output of ``RowCoding/encodeEventData(_:)``.
     static func arguments(_ e: FlightEvent, data: String, createdAt: Date) -> StatementArguments {
         [
             e.id, e.type.rawValue, e.at.timeIntervalSince1970, e.server?.id, e.server?.name, e.flightId, e.userId,
             e.username, e.callsign, e.virtualOrganization, e.airport, e.frequencyId, data, createdAt.timeIntervalSince1970,
         ]
-    }
-
-    /// A JSON object with sorted keys; `{}` when empty. Numbers that JSON cannot carry (NaN,
-    /// infinities) are ``StoreError/Code/constraint``.
-    static func encodeData(_ data: [String: JSONValue]) throws -> String {
-        guard !data.isEmpty else { return "{}" }
-        // The core's direct JSON writer: Foundation's coders were half of the outbox's claim time.
-        let value = JSONValue.object(data)
-        guard !value.containsNonFiniteNumber else {
-            throw StoreError(.constraint, "event data cannot be written as JSON (a number is not finite)")
-        }
-        return String(decoding: value.jsonBytes, as: UTF8.self)
     }
 
     // MARK: - Decoding
@@ -53,15 +41,7 @@ enum EventColumns {
             id: row[0], type: type, at: Date(timeIntervalSince1970: at),
             server: serverId.flatMap { id in serverName.map { ServerRef(id: id, name: $0) } },
             flightId: row[5], userId: row[6], username: row[7], callsign: row[8], virtualOrganization: row[9],
-            airport: row[10], frequencyId: row[11], data: try decodeData(dataText))
+            airport: row[10], frequencyId: row[11], data: try RowCoding.decodeEventData(dataText))
     }
 
-    /// The inverse of ``encodeData(_:)``.
-    static func decodeData(_ text: String) throws -> [String: JSONValue] {
-        guard text != "{}" else { return [:] }
-        guard case .object(let object) = try? JSONValue.parse(Array(text.utf8)) else {
-            throw StoreError(.unavailable, "event row has unreadable data")
-        }
-        return object
-    }
 }

@@ -25,7 +25,7 @@ extension SQLiteStore: DeliveryStore {
     public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         // JSON encoding happens before the write lock is taken.
-        let items = try events.map { Enqueued(event: $0.event, data: try EventColumns.encodeData($0.event.data), subscriptionIds: $0.subscriptionIds) }
+        let items = try events.map { Enqueued(event: $0.event, data: try RowCoding.encodeEventData($0.event.data), subscriptionIds: $0.subscriptionIds) }
         return try await write { db in
             let stored = try String.fetchSet(db, sql: "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))",
                                              arguments: [Self.jsonArray(items.map(\.event.id))])
@@ -152,7 +152,7 @@ extension SQLiteStore: DeliveryStore {
 
     /// In one transaction, in order: each attempt numbered 1 or more is logged (attempt 0 is a
     /// paced send that never went out: nothing is logged or counted, the outcome still applies),
-    /// then its outcome is applied by ``applying(_:to:)``. `.disableSubscription` also disables
+    /// then its outcome is applied by ``DeliveryCompletion/applied(to:)``. `.disableSubscription` also disables
     /// the subscription (`updated_at` = the attempt's time) and fails its other pending deliveries.
     ///
     /// Completions for deliveries that no longer exist (subscription deleted, pruned) are skipped.
@@ -180,7 +180,7 @@ extension SQLiteStore: DeliveryStore {
                     }
                 }
                 guard before.status == .pending || before.status == .inflight else { continue }
-                let after = Self.applying(completion, to: before)
+                let after = completion.applied(to: before)
                 try Self.save(db, after)
                 current[id] = after
 
@@ -327,42 +327,6 @@ extension SQLiteStore: DeliveryStore {
 
     // MARK: - Outcomes
 
-    /// What `completion` makes of `delivery` (a pure function; ``complete(_:)`` writes the result):
-    ///
-    /// | next | status | attempts, last error and status code | next attempt | completed |
-    /// | --- | --- | --- | --- | --- |
-    /// | `.delivered` | delivered | from the attempt¹ | unchanged | attempt time |
-    /// | `.retry(at:)` | pending | from the attempt¹ | `at` | — |
-    /// | `.failed`, `.disableSubscription` | failed | from the attempt¹ | unchanged | attempt time |
-    ///
-    /// ¹ For attempt numbers 1 and up: `attempts` becomes the larger of the two counts (a send
-    /// repeated after an expired lease is not counted twice), last error and status code are the
-    /// attempt's. Attempt 0 (paced, never sent) leaves all three as they were.
-    /// The lease always ends.
-    static func applying(_ completion: DeliveryCompletion, to delivery: Delivery) -> Delivery {
-        var d = delivery
-        let attempt = completion.attempt
-        if attempt.attempt > 0 {
-            d.attempts = max(d.attempts, attempt.attempt)
-            d.lastError = attempt.error
-            d.lastStatusCode = attempt.statusCode
-        }
-        d.leaseUntil = nil
-        switch completion.next {
-        case .delivered:
-            d.status = .delivered
-            d.completedAt = attempt.at
-        case .retry(let at):
-            d.status = .pending
-            d.nextAttemptAt = at
-            d.completedAt = nil
-        case .failed, .disableSubscription:
-            d.status = .failed
-            d.completedAt = attempt.at
-        }
-        return d
-    }
-
     /// Writes the outcome fields of `d`. A finished delivery hands its group on: the first
     /// unfinished delivery after it stops waiting.
     static func save(_ db: Database, _ d: Delivery) throws {
@@ -447,29 +411,4 @@ extension SQLiteStore: DeliveryStore {
         var data: String
         var subscriptionIds: [String]
     }
-}
-
-/// The random part of delivery ids: a SplitMix64 stream seeded once per batch from the system
-/// generator. Ids need uniqueness, not secrecy, and the system generator costs a `getrandom`
-/// call per draw (16 per id).
-struct IDRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-extension DeliveryStatus {
-    /// Pending or inflight: the delivery still has to go out.
-    var isUnfinished: Bool { self == .pending || self == .inflight }
 }

@@ -74,8 +74,8 @@ extension SQLiteStore: SubscriptionStore {
                     server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?
                 WHERE id = ? AND owner_key_id = ?
                 """, arguments: [
-                    SubscriptionColumns.encodeEvents(s.events), s.notifyEndpoint, s.format.rawValue, s.description,
-                    SubscriptionColumns.encodeMetadata(s.metadata), s.server, s.expiresAt?.timeIntervalSince1970,
+                    RowCoding.encodeEvents(s.events), s.notifyEndpoint, s.format.rawValue, s.description,
+                    RowCoding.encodeMetadata(s.metadata), s.server, s.expiresAt?.timeIntervalSince1970,
                     s.status.rawValue, s.disabledReason, s.updatedAt.timeIntervalSince1970, s.id, s.ownerKeyId,
                 ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no such subscription") }

@@ -19,22 +19,11 @@ enum SubscriptionColumns {
     /// Statement arguments for ``insertSQL``.
     static func arguments(_ s: Subscription) -> StatementArguments {
         [
-            s.id, s.ownerKeyId, s.target.kind.rawValue, s.target.id, s.server, encodeEvents(s.events),
-            s.notifyEndpoint, s.format.rawValue, s.description, encodeMetadata(s.metadata), s.status.rawValue,
+            s.id, s.ownerKeyId, s.target.kind.rawValue, s.target.id, s.server, RowCoding.encodeEvents(s.events),
+            s.notifyEndpoint, s.format.rawValue, s.description, RowCoding.encodeMetadata(s.metadata), s.status.rawValue,
             s.disabledReason, s.createdAt.timeIntervalSince1970, s.updatedAt.timeIntervalSince1970,
             s.expiresAt?.timeIntervalSince1970,
         ]
-    }
-
-    /// `"flight.landing,flight.takeoff"`: raw values, sorted, comma-separated; `""` for none.
-    static func encodeEvents(_ events: Set<EventType>) -> String {
-        events.map(\.rawValue).sorted().joined(separator: ",")
-    }
-
-    /// A JSON object with sorted keys; `{}` when empty.
-    static func encodeMetadata(_ metadata: [String: String]) -> String {
-        guard !metadata.isEmpty else { return "{}" }
-        return String(decoding: JSONValue.object(metadata.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self)
     }
 
     // MARK: - Decoding
@@ -59,7 +48,7 @@ enum SubscriptionColumns {
         if let cached = cache.events[eventsText] {
             events = cached
         } else {
-            events = decodeEvents(eventsText)
+            events = RowCoding.decodeEvents(eventsText)
             cache.events[eventsText] = events
         }
         let metadataText: String = row[9]
@@ -69,21 +58,9 @@ enum SubscriptionColumns {
         return Subscription(
             id: row[0], ownerKeyId: row[1], target: SubscriptionTarget(kind: kind, id: row[3]), server: row[4],
             events: events, notifyEndpoint: row[6], format: format, description: row[8],
-            metadata: decodeMetadata(metadataText), status: status, disabledReason: row[11],
+            metadata: RowCoding.decodeMetadata(metadataText), status: status, disabledReason: row[11],
             createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated),
             expiresAt: expires.map(Date.init(timeIntervalSince1970:)))
     }
 
-    /// The inverse of ``encodeEvents(_:)``; unknown names (from a newer build) are skipped.
-    static func decodeEvents(_ text: String) -> Set<EventType> {
-        guard !text.isEmpty else { return [] }
-        return Set(text.split(separator: ",").compactMap { EventType(rawValue: String($0)) })
-    }
-
-    /// The inverse of ``encodeMetadata(_:)``.
-    static func decodeMetadata(_ text: String) -> [String: String] {
-        guard text != "{}" else { return [:] }
-        guard case .object(let o) = try? JSONValue.parse(Array(text.utf8)) else { return [:] }
-        return o.compactMapValues(\.stringValue)
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SquawkApp
+import SquawkPostgres
 import Testing
 
 @Suite("Configuration: file, environment, flags")
@@ -118,13 +119,29 @@ struct ConfigurationTests {
         #expect(generated.joined().contains("sqk_generated_key"))
     }
 
-    @Test("a store URL that is not SQLite is refused naming store.url, without echoing it")
-    func notSQLite() {
+    @Test("a postgres:// store URL selects PostgreSQL (nothing connects before run); a bad one is refused naming store.url, without its password")
+    func postgresURL() throws {
         var c = SquawkConfiguration()
-        c.storeURL = "postgres://squawk:hunter2@db/squawk"
-        #expect { _ = try ServeApp.build(c, logger: .init(label: "test")) } throws: { error in
-            guard let e = error as? ConfigurationError else { return false }
-            return e.key == "store.url" && !e.message.contains("hunter2")
+        c.storeURL = "postgres://squawk:hunter2@db/squawk?sslmode=disable"
+        c.adminKey = "sqk_configured"
+        let app = try ServeApp.build(c, logger: .init(label: "test"))
+        #expect(app.store is PostgresStore)
+        for bad in ["postgres://squawk:hunter2@db/", "postgres://squawk:hunter2@db/squawk?sslmode=maybe", "mysql://squawk:hunter2@db/squawk"] {
+            c.storeURL = bad
+            #expect { _ = try ServeApp.build(c, logger: .init(label: "test")) } throws: { error in
+                guard let e = error as? ConfigurationError else { return false }
+                return e.key == "store.url" && !e.message.contains("hunter2")
+            }
         }
+    }
+
+    @Test("config check and the banner show a database URL without its password")
+    func storeURLMasked() throws {
+        var c = SquawkConfiguration()
+        try c.set("store.url", "postgres://squawk:hunter2@db:5432/squawk")
+        let lines = ConfigReport.lines(c) + ServeBanner.lines(configuration: c, port: 8080, adminKey: "k", adminKeyGenerated: false, notices: [])
+        #expect(!lines.joined().contains("hunter2"))
+        #expect(lines.contains("store.url = \"postgres://squawk:***@db:5432/squawk\""))
+        #expect(lines.contains("store: postgres://squawk:***@db:5432/squawk"))
     }
 }

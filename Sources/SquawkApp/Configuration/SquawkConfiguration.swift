@@ -1,5 +1,6 @@
 import Foundation
 import SquawkCore
+import SquawkPostgres
 
 /// Everything `squawk serve` can be told, with its defaults.
 ///
@@ -71,6 +72,9 @@ public struct SquawkConfiguration: Sendable {
         return storeURL
     }
 
+    /// Whether `store.url` names a PostgreSQL database (several instances may share it).
+    public var usesPostgres: Bool { PostgresURL.isPostgres(storeURL) }
+
     /// The directory the store and generated files live in.
     public var dataDirectory: String {
         guard let p = sqlitePath else { return "./data" }
@@ -96,7 +100,7 @@ public struct SquawkConfiguration: Sendable {
     public static let keys: [Key] = [
         .int("server.port", "TCP port of the HTTP API.", \.port, 0...65_535),
         .string("server.host", "Address to listen on (0.0.0.0 for every interface).", \.host),
-        .string("store.url", "SQLite file (a path or sqlite:PATH).", \.storeURL),
+        .string("store.url", "SQLite file (a path or sqlite:PATH), or postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require&schema=NAME] for several instances on one database.", \.storeURL),
         .string("api.admin_key", "Admin API key; empty: one is generated into the data directory (admin.key) and printed at start.", \.adminKey, secret: true),
         .strings("api.allow_list", "CIDRs that notifyEndpoint may point to although private (e.g. [\"127.0.0.1/32\"] for a local receiver).", \.allowList,
                  check: { v in v.allSatisfy { IPRange(cidr: $0) != nil } ? nil : "must be CIDRs such as 10.0.0.0/8" }),
@@ -171,7 +175,9 @@ public struct SquawkConfiguration: Sendable {
     public func effectiveLines() -> [String] {
         Self.keys.map { key in
             let value = key.get(self)
-            let shown = key.secret ? (value == "\"\"" || value == "[]" ? "\(value) (not set)" : "\"****\" (set)") : value
+            var shown = key.secret ? (value == "\"\"" || value == "[]" ? "\(value) (not set)" : "\"****\" (set)") : value
+            // A database URL is shown without its password.
+            if key.name == "store.url" { shown = Key.quoted(PostgresURL.redact(storeURL)) }
             return "\(key.name) = \(shown)"
         }
     }

@@ -18,7 +18,7 @@ import SquawkStore
 /// `ServiceGroup` that stops on SIGTERM/SIGINT.
 public struct ServeApp: Sendable {
     public let configuration: SquawkConfiguration
-    public let store: SQLiteStore
+    public let store: any StoreBackend
     /// The admin key in clear (configured or generated), for the start banner.
     public let adminKey: String
     public let adminKeyGenerated: Bool
@@ -30,19 +30,7 @@ public struct ServeApp: Sendable {
     public static func build(_ configuration: SquawkConfiguration, logger: Logger) throws -> ServeApp {
         var configuration = configuration
         var notices: [String] = []
-        guard let path = configuration.sqlitePath else {
-            // The URL is not echoed: a database URL can carry a password.
-            throw ConfigurationError(key: "store.url", "store.url: not a SQLite path (a file path or sqlite:PATH); this build stores in SQLite")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigurationError(key: "store.url", "store.url: cannot create \(configuration.dataDirectory): \(error.localizedDescription)")
-        }
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: path) } catch {
-            throw ConfigurationError(key: "store.url", "store.url: cannot open \(path): \(error)")
-        }
+        let store = try openStore(configuration, logger: logger)
         var adminKey = configuration.adminKey
         var generated = false
         if adminKey.isEmpty {
@@ -126,7 +114,8 @@ public struct ServeApp: Sendable {
             upstream.set(LiveAPIClient(apiKey: c.liveAPIKey, transport: transport, baseURL: c.liveAPIBaseURL))
         }
         let poller = Poller(upstream: upstream, pipeline: pipeline, live: live, stateStore: store,
-                            configuration: pollerConfig, logger: logger)
+                            configuration: pollerConfig, logger: logger,
+                            leadership: c.usesPostgres ? PollerLeadership(election: store) : nil)
         let janitor = Janitor(store: store, retention: c.retentionDays * 86_400, logger: logger)
         let flsInstances = c.usesEmbeddedFLS ? [FLSInstance(name: EmbeddedFLSName)]
             : FLSInstanceSetting.all(c.flsInstances).map { s in
@@ -137,13 +126,20 @@ public struct ServeApp: Sendable {
         flsConfig.interval = c.usesEmbeddedFLS ? min(c.flsPollInterval, 10) : c.flsPollInterval
         flsConfig.requestsPerMinute = c.flsRequestsPerMinute
         let flsPoller = FLSPoller(instances: flsInstances, pipeline: pipeline, live: live, stateStore: store,
-                                  configuration: flsConfig, logger: logger)
+                                  configuration: flsConfig, logger: logger,
+                                  leadership: c.usesPostgres ? PollerLeadership(election: store, name: "poller/fls") : nil)
         return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport,
                      flsPoller: flsPoller, flsInstances: flsInstances)
     }
 
     /// Runs until SIGTERM/SIGINT. `announce` hears the banner lines once the API listens.
     public func run(logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
+        // The store is usable (pool running, migrations applied) for the services' whole life.
+        try await store.withRunning { try await self.runServices(logger: logger, announce: announce) }
+    }
+
+    /// The services of ``run(logger:announce:)``, over a running store.
+    func runServices(logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
         let configuration = self.configuration
         let adminKey = self.adminKey
         let notices = self.notices

@@ -1,4 +1,5 @@
 import Foundation
+import SquawkPostgres
 
 /// What `squawk serve` prints once it listens: where, which key, and a copy-paste way to see
 /// signed events arrive.
@@ -8,7 +9,7 @@ enum ServeBanner {
         let base = "http://\(c.host == "0.0.0.0" ? "127.0.0.1" : c.host):\(port)"
         var out = [
             "Squawk \(SquawkApp.version) listening on \(base)  (API docs: \(base)/openapi.json)",
-            "store: \(c.sqlitePath ?? c.storeURL)",
+            "store: \(c.sqlitePath ?? PostgresURL.redact(c.storeURL))",
             "upstream: " + (c.usesSimulator ? "built-in Live API simulator (no key configured)" : "Infinite Flight Live API at \(c.liveAPIBaseURL)"),
             // A generated key is shown (the newcomer needs it); a configured one is the operator's secret.
             adminKeyGenerated ? "admin API key: \(adminKey)  (generated, kept in \(c.dataDirectory)/admin.key)" : "admin API key: the one configured in api.admin_key",

@@ -59,6 +59,8 @@ public final class FLSPoller: Service, Sendable {
     let configuration: FLSPollerConfiguration
     let logger: Logger
     let now: @Sendable () -> Date
+    /// When several instances share the store: poll only while holding this lease (nil: always).
+    let gate: LeadershipGate?
     private let state: NIOLockedValueBox<State>
 
     struct PerInstance {
@@ -82,7 +84,8 @@ public final class FLSPoller: Service, Sendable {
 
     public init(instances: [FLSInstance], pipeline: EventPipeline, live: LiveSubscriptions, stateStore: (any PollerStateStore)?,
                 configuration: FLSPollerConfiguration = .init(), logger: Logger = Logger(label: "squawk.fls"),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, leadership: PollerLeadership? = nil) {
+        self.gate = leadership.map { LeadershipGate($0, logger: logger) }
         self.instances = instances
         self.pipeline = pipeline
         self.live = live
@@ -98,33 +101,49 @@ public final class FLSPoller: Service, Sendable {
     // MARK: - Service
 
     public func run() async throws {
-        try await loadState()
-        let clock = ContinuousClock()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wake = await step(now: now())
-            let version = live.version
-            var remaining = max(0, wake.timeIntervalSince(now()))
-            while remaining > 0, live.version == version, !Task.isShuttingDownGracefully {
-                let slice = min(remaining, 1)
-                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { return }
-                remaining -= slice
+        if gate == nil { try await loadState() }
+        await PollLoop.run(live: live, gate: gate, now: now, takeOver: takeOver, refresh: refreshSubscriptions, step: step)
+    }
+
+    /// The handover to this instance: the diff states (and cursors) the previous leader saved
+    /// replace what this instance remembers, and the subscriptions are reloaded.
+    func takeOver(_ now: Date) async throws {
+        let saved = try await savedStates()
+        state.withLockedValue { s in
+            for name in s.instances.keys {
+                s.instances[name]?.diff = saved[name] ?? FLSDiffState()
+                s.instances[name]?.lastPoll = nil
+                s.instances[name]?.toFetch = []
             }
+            s.loaded = true
         }
+        try await refreshSubscriptions(now)
+    }
+
+    /// Reloads the active subscriptions (created through other instances' APIs too).
+    func refreshSubscriptions(_ now: Date) async throws {
+        live.replaceAll(try await pipeline.subscriptions.allActive())
     }
 
     /// Restores the diff states saved by a previous run.
     public func loadState() async throws {
-        guard let stateStore, !state.withLockedValue({ $0.loaded }) else { return }
-        let saved = try await stateStore.loadPollerStates()
-        let decoder = JSONDecoder()
+        guard stateStore != nil, !state.withLockedValue({ $0.loaded }) else { return }
+        let saved = try await savedStates()
         state.withLockedValue { s in
-            for (key, data) in saved where key.hasPrefix("fls/") {
-                let name = String(key.dropFirst(4))
-                guard s.instances[name] != nil, let diff = try? decoder.decode(FLSDiffState.self, from: data) else { continue }
-                s.instances[name]?.diff = diff
-            }
+            for (name, diff) in saved where s.instances[name] != nil { s.instances[name]?.diff = diff }
             s.loaded = true
         }
+    }
+
+    /// The saved diff states, by instance name.
+    func savedStates() async throws -> [String: FLSDiffState] {
+        guard let stateStore else { return [:] }
+        let decoder = JSONDecoder()
+        var out: [String: FLSDiffState] = [:]
+        for (key, data) in try await stateStore.loadPollerStates() where key.hasPrefix("fls/") {
+            if let diff = try? decoder.decode(FLSDiffState.self, from: data) { out[String(key.dropFirst(4))] = diff }
+        }
+        return out
     }
 
     // MARK: - One step

@@ -10,6 +10,8 @@ public final class LiveSubscriptions: Sendable {
         var byId: [String: PollInterest] = [:]
         var matcher = Matcher()
         var version = 0
+        /// The hash of the list the last ``replaceAll(_:)`` brought.
+        var fingerprint: Int?
     }
     private let state = NIOLockedValueBox(State())
 
@@ -33,6 +35,29 @@ public final class LiveSubscriptions: Sendable {
                 s.matcher.remove(id: id)
                 s.byId[id] = nil
             }
+            s.fingerprint = nil
+            s.version += 1
+        }
+    }
+
+    /// Replaces every subscription by `subscriptions` (the active ones are kept), as read from the
+    /// store; nothing is rebuilt, and the version stays, when they are what the last replacement
+    /// brought (compared by a hash of the whole list).
+    public func replaceAll(_ subscriptions: [Subscription]) {
+        var hasher = Hasher()
+        hasher.combine(subscriptions)
+        let fingerprint = hasher.finalize()
+        guard state.withLockedValue({ $0.fingerprint != fingerprint }) else { return }
+        var byId: [String: PollInterest] = [:]
+        var matcher = Matcher()
+        for sub in subscriptions where sub.status == .active {
+            byId[sub.id] = PollInterest(sub)
+            matcher.insert(sub)
+        }
+        state.withLockedValue { s in
+            s.byId = byId
+            s.matcher = matcher
+            s.fingerprint = fingerprint
             s.version += 1
         }
     }

@@ -33,6 +33,9 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     let pipeline: EventPipeline
     let live: LiveSubscriptions
     let stateStore: (any PollerStateStore)?
+    /// When several instances share the store: poll only while holding this lease (nil: always).
+    let gate: LeadershipGate?
+    var leadership: PollerLeadership? { gate?.leadership }
     let configuration: PollerConfiguration
     let logger: Logger
     let now: @Sendable () -> Date
@@ -61,8 +64,10 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
 
     public init(upstream: any PollingUpstream, pipeline: EventPipeline, live: LiveSubscriptions,
                 stateStore: (any PollerStateStore)?, configuration: PollerConfiguration = .init(),
-                logger: Logger = Logger(label: "squawk.poller"), now: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger = Logger(label: "squawk.poller"), now: @escaping @Sendable () -> Date = { Date() },
+                leadership: PollerLeadership? = nil) {
         self.upstream = upstream
+        self.gate = leadership.map { LeadershipGate($0, logger: logger) }
         self.pipeline = pipeline
         self.live = live
         self.stateStore = stateStore
@@ -75,32 +80,56 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     // MARK: - Service
 
     public func run() async throws {
-        try await loadState()
-        let clock = ContinuousClock()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wake = await step(now: now())
-            // Look again at the due time, or within a second when subscriptions change.
-            let version = live.version
-            var remaining = max(0, wake.timeIntervalSince(now()))
-            while remaining > 0, live.version == version, !Task.isShuttingDownGracefully {
-                let slice = min(remaining, 1)
-                do { try await clock.sleep(for: .milliseconds(Int64(slice * 1000))) } catch { return }
-                remaining -= slice
-            }
-        }
+        if gate == nil { try await loadState() }
+        await PollLoop.run(live: live, gate: gate, now: now, takeOver: takeOver, refresh: refreshSubscriptions, step: step)
     }
 
     /// Restores the diff states saved by a previous run.
     public func loadState() async throws {
-        guard let stateStore, !state.withLockedValue({ $0.loaded }) else { return }
+        guard stateStore != nil, !state.withLockedValue({ $0.loaded }) else { return }
+        let restored = try await savedStates()
+        state.withLockedValue { $0.diff.merge(restored) { current, _ in current }; $0.loaded = true }
+        if !restored.isEmpty { logger.info("restored diff state", metadata: ["servers": "\(restored.count)"]) }
+    }
+
+    /// The diff states in the store, by server.
+    func savedStates() async throws -> [String: DiffState] {
+        guard let stateStore else { return [:] }
         let saved = try await stateStore.loadPollerStates()
         var restored: [String: DiffState] = [:]
         let decoder = JSONDecoder()
         for (key, data) in saved where key.hasPrefix("diff/") {
             if let s = try? decoder.decode(DiffState.self, from: data) { restored[String(key.dropFirst(5))] = s }
         }
-        state.withLockedValue { $0.diff.merge(restored) { current, _ in current }; $0.loaded = true }
-        if !restored.isEmpty { logger.info("restored diff state", metadata: ["servers": "\(restored.count)"]) }
+        return restored
+    }
+
+    // MARK: - Leadership
+
+    /// One leadership contact (see ``LeadershipGate/keep(now:takeOver:refresh:)``); tests drive it.
+    func keepLeadership(_ l: PollerLeadership, now: Date) async -> (leading: Bool, nextContact: Date) {
+        guard let gate else { return (true, now) }
+        return await gate.keep(now: now, takeOver: takeOver, refresh: refreshSubscriptions)
+    }
+
+    /// The handover: the diff state as the previous leader last saved it replaces what this
+    /// instance remembers (it may have led before, with an older state), and the subscriptions
+    /// are reloaded. Events the previous leader had already enqueued come again with the same
+    /// ids and are skipped by the outbox.
+    func takeOver(_ now: Date) async throws {
+        let restored = try await savedStates()
+        state.withLockedValue { s in
+            s.diff = restored
+            s.loaded = true
+            s.lastRun = [:]
+        }
+        try await refreshSubscriptions(now)
+        if !restored.isEmpty { logger.info("took over diff state", metadata: ["servers": "\(restored.count)"]) }
+    }
+
+    /// Reloads the active subscriptions from the store into the matcher.
+    func refreshSubscriptions(_ now: Date) async throws {
+        live.replaceAll(try await pipeline.subscriptions.allActive())
     }
 
     // MARK: - One step

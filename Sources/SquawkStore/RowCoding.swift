@@ -1,0 +1,133 @@
+import Foundation
+import SquawkCore
+
+/// The text forms in which every backend stores the structured fields of its rows, so that both
+/// backends write and read the same shapes (and their decoders forgive the same things).
+public enum RowCoding {
+    // MARK: - Subscriptions
+
+    /// `"flight.landing,flight.takeoff"`: raw values, sorted, comma-separated; `""` for none.
+    public static func encodeEvents(_ events: Set<EventType>) -> String {
+        events.map(\.rawValue).sorted().joined(separator: ",")
+    }
+
+    /// The inverse of ``encodeEvents(_:)``; unknown names (from a newer build) are skipped.
+    public static func decodeEvents(_ text: String) -> Set<EventType> {
+        guard !text.isEmpty else { return [] }
+        return Set(text.split(separator: ",").compactMap { EventType(rawValue: String($0)) })
+    }
+
+    /// A JSON object with sorted keys; `{}` when empty.
+    public static func encodeMetadata(_ metadata: [String: String]) -> String {
+        guard !metadata.isEmpty else { return "{}" }
+        return String(decoding: JSONValue.object(metadata.mapValues(JSONValue.string)).jsonBytes, as: UTF8.self)
+    }
+
+    /// The inverse of ``encodeMetadata(_:)``.
+    public static func decodeMetadata(_ text: String) -> [String: String] {
+        guard text != "{}" else { return [:] }
+        guard case .object(let o) = try? JSONValue.parse(Array(text.utf8)) else { return [:] }
+        return o.compactMapValues(\.stringValue)
+    }
+
+    // MARK: - Events
+
+    /// An event's `data` as a JSON object with sorted keys; `{}` when empty. Numbers that JSON
+    /// cannot carry (NaN, infinities) are ``StoreError/Code/constraint``.
+    public static func encodeEventData(_ data: [String: JSONValue]) throws -> String {
+        guard !data.isEmpty else { return "{}" }
+        // The core's direct JSON writer: Foundation's coders were half of the outbox's claim time.
+        let value = JSONValue.object(data)
+        guard !value.containsNonFiniteNumber else {
+            throw StoreError(.constraint, "event data cannot be written as JSON (a number is not finite)")
+        }
+        return String(decoding: value.jsonBytes, as: UTF8.self)
+    }
+
+    /// The inverse of ``encodeEventData(_:)``; unreadable data is ``StoreError/Code/unavailable``.
+    public static func decodeEventData(_ text: String) throws -> [String: JSONValue] {
+        guard text != "{}" else { return [:] }
+        guard case .object(let object) = try? JSONValue.parse(Array(text.utf8)) else {
+            throw StoreError(.unavailable, "event row has unreadable data")
+        }
+        return object
+    }
+
+    // MARK: - Attempts
+
+    /// The longest response snippet kept, in Unicode scalars (what SQL `length()` counts).
+    public static let snippetLimit = 1024
+
+    /// The attempt as stored: the snippet cut to ``snippetLimit`` scalars and a negative latency
+    /// (a clock that went backwards) recorded as 0, so it always satisfies the tables' CHECKs.
+    public static func storable(_ a: DeliveryAttempt) -> DeliveryAttempt {
+        var a = a
+        if let text = a.responseSnippet, text.unicodeScalars.count > snippetLimit {
+            a.responseSnippet = String(String.UnicodeScalarView(text.unicodeScalars.prefix(snippetLimit)))
+        }
+        a.latencyMs = max(0, a.latencyMs)
+        return a
+    }
+}
+
+extension DeliveryCompletion {
+    /// What this completion makes of `delivery` (a pure function; the store writes the result):
+    ///
+    /// | next | status | attempts, last error and status code | next attempt | completed |
+    /// | --- | --- | --- | --- | --- |
+    /// | `.delivered` | delivered | from the attempt¹ | unchanged | attempt time |
+    /// | `.retry(at:)` | pending | from the attempt¹ | `at` | — |
+    /// | `.failed`, `.disableSubscription` | failed | from the attempt¹ | unchanged | attempt time |
+    ///
+    /// ¹ For attempt numbers 1 and up: `attempts` becomes the larger of the two counts (a send
+    /// repeated after an expired lease is not counted twice), last error and status code are the
+    /// attempt's. Attempt 0 (paced, never sent) leaves all three as they were.
+    /// The lease always ends.
+    public func applied(to delivery: Delivery) -> Delivery {
+        var d = delivery
+        if attempt.attempt > 0 {
+            d.attempts = max(d.attempts, attempt.attempt)
+            d.lastError = attempt.error
+            d.lastStatusCode = attempt.statusCode
+        }
+        d.leaseUntil = nil
+        switch next {
+        case .delivered:
+            d.status = .delivered
+            d.completedAt = attempt.at
+        case .retry(let at):
+            d.status = .pending
+            d.nextAttemptAt = at
+            d.completedAt = nil
+        case .failed, .disableSubscription:
+            d.status = .failed
+            d.completedAt = attempt.at
+        }
+        return d
+    }
+}
+
+extension DeliveryStatus {
+    /// Pending or inflight: the delivery still has to go out.
+    public var isUnfinished: Bool { self == .pending || self == .inflight }
+}
+
+/// The random part of delivery ids: a SplitMix64 stream seeded once per batch from the system
+/// generator. Ids need uniqueness, not secrecy, and the system generator costs a `getrandom`
+/// call per draw (16 per id).
+public struct IDRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        state = system.next()
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import SquawkPostgres
+import SquawkStore
+import Testing
+
+/// What the PostgreSQL backend adds to the contracts: migrations under an advisory lock,
+/// leadership leases, and secrets kept out of errors.
+@Suite("PostgreSQL store", PostgresTestDatabase.available)
+struct PostgresStoreTests {
+    @Test("two stores migrating one schema at once both succeed, and each migration runs once")
+    func concurrentMigrations() async throws {
+        let schema = PostgresTestDatabase.freshSchema()
+        let url = try PostgresTestDatabase.url(schema: schema)
+        let stores = (0..<3).map { _ in PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger) }
+        let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+            for store in stores {
+                group.addTask { try await store.withRunning { try await store.appliedMigrations() } }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(applied.count == 3)
+        for names in applied { #expect(names == PostgresStore.knownMigrations) }
+        // A later start finds nothing to do and the store works.
+        let again = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
+        let count = try await again.withRunning { try await again.count() }
+        #expect(count == 0)
+        try await PostgresTestDatabase.dropSchema(schema)
+    }
+
+    @Test("leadership: one holder at a time; renewable by its holder; taken over once the lease ends; released on request")
+    func leadership() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            let t0 = Date(timeIntervalSince1970: 1_767_225_600)
+            func at(_ s: Double) -> Date { t0.addingTimeInterval(s) }
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "a", now: at(0), lease: .seconds(15)))
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "b", now: at(5), lease: .seconds(15)) == false)
+            // Another job is independent.
+            #expect(try await store.acquireLeadership("poller/fls", holder: "b", now: at(5), lease: .seconds(15)))
+            // The holder renews; the lease moves on.
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "a", now: at(10), lease: .seconds(15)))
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "b", now: at(24.999), lease: .seconds(15)) == false)
+            // a stops renewing: at the end of its lease b takes over, and a cannot come back.
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "b", now: at(25), lease: .seconds(15)))
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "a", now: at(26), lease: .seconds(15)) == false)
+            // Released by someone else: nothing happens; by the holder: free at once.
+            try await store.releaseLeadership("poller/liveapi", holder: "a")
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "c", now: at(27), lease: .seconds(15)) == false)
+            try await store.releaseLeadership("poller/liveapi", holder: "b")
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "c", now: at(27), lease: .seconds(15)))
+        }
+    }
+
+    @Test("many instances asking at once: exactly one becomes leader")
+    func leadershipRace() async throws {
+        try await PostgresTestDatabase.withStore(maximumConnections: 10) { store in
+            let now = Date(timeIntervalSince1970: 1_767_225_600)
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<10 {
+                    group.addTask { try await store.acquireLeadership("poller/liveapi", holder: "instance-\(i)", now: now, lease: .seconds(15)) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+        }
+    }
+
+    @Test("poller state round-trips bytes and is replaced whole")
+    func pollerState() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            let t = Date(timeIntervalSince1970: 1_767_225_600)
+            try await store.savePollerState(key: "diff/a", value: Data([0, 1, 2, 255]), at: t)
+            try await store.savePollerState(key: "diff/b", value: Data("{}".utf8), at: t)
+            try await store.savePollerState(key: "diff/a", value: Data([9]), at: t)
+            #expect(try await store.loadPollerStates() == ["diff/a": Data([9]), "diff/b": Data("{}".utf8)])
+        }
+    }
+
+    @Test("a wrong password fails with .unavailable, and the password appears in no error text")
+    func passwordNeverShown() async throws {
+        var url = try PostgresURL(try #require(PostgresTestDatabase.url))
+        let secret = "Not-The-Password-\(UUID().uuidString)"
+        url.password = secret
+        let store = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
+        do {
+            _ = try await store.withRunning { try await store.count() }
+            Issue.record("connecting with a wrong password succeeded")
+        } catch let error as StoreError {
+            #expect(error.code == .unavailable)
+            #expect(!"\(error)".contains(secret))
+            #expect(!String(reflecting: error).contains(secret))
+        }
+        #expect(!store.location.contains(secret))
+        #expect(store.location.contains(":***@"))
+    }
+}
+
+/// Parsing of `postgres://` URLs (no database needed).
+@Suite("PostgreSQL URLs")
+struct PostgresURLTests {
+    @Test("fields, defaults and options")
+    func parses() throws {
+        let url = try PostgresURL("postgres://squawk:p%40ss%3Aword@db.example:6543/squawk_prod?sslmode=require&schema=tenant_1")
+        #expect(url.user == "squawk")
+        #expect(url.password == "p@ss:word")
+        #expect(url.host == "db.example")
+        #expect(url.port == 6543)
+        #expect(url.database == "squawk_prod")
+        #expect(url.tls == .require)
+        #expect(url.schema == "tenant_1")
+        let plain = try PostgresURL("postgresql://me@localhost/db")
+        #expect(plain.port == 5432 && plain.password == nil && plain.tls == .prefer && plain.schema == nil)
+        let socket = try PostgresURL("postgres://me@/db?host=/run/postgresql")
+        #expect(socket.socketDirectory == "/run/postgresql")
+    }
+
+    @Test("bad URLs are clear errors that never repeat the password", arguments: [
+        "postgres://user:hunter2@/db",
+        "postgres://user:hunter2@host:99999/db",
+        "postgres://user:hunter2@host/",
+        "postgres://user:hunter2@host/db?sslmode=sometimes",
+        "postgres://user:hunter2@host/db?schema=Robert');DROP",
+        "postgres://user:hunter2@host/db?colour=blue",
+        "postgres://:hunter2@host/db",
+        "mysql://user:hunter2@host/db",
+    ])
+    func rejects(_ text: String) throws {
+        #expect { _ = try PostgresURL(text) } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .unavailable && !error.message.contains("hunter2") && error.message.hasPrefix("store URL:")
+        }
+    }
+
+    @Test("redaction masks the password only")
+    func redaction() throws {
+        let url = try PostgresURL("postgres://squawk:hunter2@db:5432/squawk?schema=s1")
+        #expect(url.redacted == "postgres://squawk:***@db:5432/squawk?schema=s1")
+        #expect("\(url)" == url.redacted)
+        #expect(PostgresURL.redact("postgres://squawk:hunter2@db/squawk") == "postgres://squawk:***@db/squawk")
+        #expect(PostgresURL.redact("postgres://squawk@db/squawk") == "postgres://squawk@db/squawk")
+        #expect(PostgresURL.redact("./data/squawk.sqlite") == "./data/squawk.sqlite")
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SquawkCore
+import SquawkSimulator
+@testable import SquawkServer
+import SquawkSQLite
+import SquawkStore
+import Testing
+
+/// An in-memory ``LeaderElection`` with the PostgreSQL backend's rule (take when free, held by the
+/// asker, or expired), and a switch to make the store unreachable.
+final class MemoryElection: LeaderElection {
+    struct Row { var holder: String; var until: Date }
+    let rows = NIOLockedValueBox([String: Row]())
+    let unreachable = NIOLockedValueBox(false)
+    struct Down: Error {}
+
+    func acquireLeadership(_ name: String, holder: String, now: Date, lease: Duration) async throws -> Bool {
+        if unreachable.withLockedValue({ $0 }) { throw Down() }
+        return rows.withLockedValue { rows in
+            if let row = rows[name], row.holder != holder, row.until > now { return false }
+            rows[name] = Row(holder: holder, until: now.addingTimeInterval(lease.timeInterval))
+            return true
+        }
+    }
+
+    func releaseLeadership(_ name: String, holder: String) async throws {
+        rows.withLockedValue { rows in if rows[name]?.holder == holder { rows[name] = nil } }
+    }
+
+    func holder(_ name: String) -> String? { rows.withLockedValue { $0[name]?.holder } }
+}
+
+@Suite("Poller leadership: one poller for the cluster")
+struct PollerLeadershipTests {
+    static let t0 = Date(timeIntervalSince1970: 1_767_225_600)
+
+    @Test("the lease value: gained, renewed, lost; a store that cannot be reached ends leadership at the margin, before anyone may take over")
+    func leaseStateMachine() {
+        var lease = LeaderLease()
+        let l: Duration = .seconds(15), r: Duration = .seconds(5)
+        #expect(lease.contactDue(at: Self.t0))
+        #expect(lease.record(acquired: true, at: Self.t0, lease: l, renewEvery: r) == .gained)
+        #expect(lease.isLeader(at: Self.t0.addingTimeInterval(9.9)))
+        #expect(!lease.contactDue(at: Self.t0.addingTimeInterval(4.9)))
+        #expect(lease.record(acquired: true, at: Self.t0.addingTimeInterval(5), lease: l, renewEvery: r) == .unchanged)
+        #expect(lease.recordFailure(at: Self.t0.addingTimeInterval(10), renewEvery: r) == .unchanged)
+        // Last renewal at 5 s: polling stops at 15 s, when the store's lease (until 20 s) still keeps others out.
+        #expect(lease.isLeader(at: Self.t0.addingTimeInterval(14.9)))
+        #expect(!lease.isLeader(at: Self.t0.addingTimeInterval(15)))
+        // Back after an interruption: a new term, with a handover.
+        #expect(lease.record(acquired: true, at: Self.t0.addingTimeInterval(20), lease: l, renewEvery: r) == .gained)
+        #expect(lease.record(acquired: false, at: Self.t0.addingTimeInterval(25), lease: l, renewEvery: r) == .lost)
+        #expect(!lease.isLeader(at: Self.t0.addingTimeInterval(25)))
+    }
+
+    @Test("two pollers on one store: only the leader asks the upstream; when it stops, the other takes over within lease + renewal with the diff state it saved")
+    func handover() async throws {
+        let store = try SQLiteStore.temporary()
+        let election = MemoryElection()
+        let clock = TestClock(PollerTests.start)
+        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        func instance(_ name: String) -> (Poller, WorldUpstream) {
+            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
+            let live = LiveSubscriptions()
+            let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
+                                live: live, stateStore: store, now: { clock.now },
+                                leadership: PollerLeadership(election: election, holder: name))
+            return (poller, upstream)
+        }
+        let (a, upA) = instance("a"), (b, upB) = instance("b")
+        let leadership = PollerLeadership(election: election)
+
+        // Both start; a asks first and leads. b only asks for the lease.
+        func tick(_ poller: Poller) async {
+            let (leading, _) = await poller.keepLeadership(poller.leadership!, now: clock.now)
+            if leading { await poller.step(now: clock.now) }
+        }
+        for _ in 0..<240 {   // 2 minutes in 0.5 s steps
+            await tick(a)
+            await tick(b)
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        #expect(election.holder(leadership.name) == "a")
+        #expect(upA.requests.count > 3)
+        #expect(upB.requests.isEmpty)
+        #expect(a.live.count == 1, "the leader loaded the subscriptions from the store")
+        let tracked = a.trackedFlights
+        #expect(tracked > 0)
+
+        // a dies (stops renewing). b takes over within lease + renewal, with a's diff state.
+        let died = clock.now
+        var tookOver: Date?
+        while clock.now < died.addingTimeInterval(60) {
+            await tick(b)
+            if tookOver == nil, !upB.requests.isEmpty { tookOver = clock.now }
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        let gap = try #require(tookOver).timeIntervalSince(died)
+        #expect(gap <= 20.5, "took over \(gap) s after the leader's last renewal")
+        #expect(election.holder(leadership.name) == "b")
+        #expect(b.trackedFlights > 0)
+        #expect(b.live.count == 1)
+    }
+
+    @Test("a leader that cannot reach the store stops polling before its lease could pass to another instance")
+    func unreachableStore() async throws {
+        let store = try SQLiteStore.temporary()
+        let election = MemoryElection()
+        let clock = TestClock(PollerTests.start)
+        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now })
+        let live = LiveSubscriptions()
+        let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
+                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
+        #expect(await poller.keepLeadership(poller.leadership!, now: clock.now).leading)
+        election.unreachable.withLockedValue { $0 = true }
+        var lastLeading = clock.now
+        for _ in 0..<60 {
+            clock.set(clock.now.addingTimeInterval(0.5))
+            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { lastLeading = clock.now }
+        }
+        // Renewed at t0; the store would hand the lease on at t0 + 15 s.
+        #expect(lastLeading < PollerTests.start.addingTimeInterval(15))
+    }
+}
