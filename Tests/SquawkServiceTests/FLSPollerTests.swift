@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkFLS
 import SquawkHTTP
-import SquawkServer
+@testable import SquawkServer
 import SquawkSimulator
 import SquawkSQLite
 import SquawkStore
@@ -194,6 +194,56 @@ struct FLSPollerTests {
         #expect(!paused.isEmpty, "takeoffs were logged during the pause")
         #expect(!events.contains { e in paused.contains { $0.flightId == e.flightId && $0.leg == e.data["leg"]?.stringValue && e.type == .flsTakeoff } },
                 "and none of them was replayed")
+    }
+
+    @Test("several instances: one polls FLS (lease poller/fls); when it dies another takes over within 20 s from its saved state, losing and repeating nothing")
+    func handover() async throws {
+        let store = try SQLiteStore.temporary()
+        let clock = TestClock(Self.t0)
+        let fls = FakeFLS(Self.day, clock: clock)
+        let election = MemoryElection()
+        _ = try await store.create(Harness.subscription, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: Self.t0), idempotency: nil)
+        /// One instance: its own client, subscriptions and poller, on the shared store and election.
+        func instance(_ holder: String) async throws -> FLSPoller {
+            let live = LiveSubscriptions(try await store.allActive())
+            let client = FLSClient(baseURL: "https://fls.test", username: "club", password: "pw",
+                                   transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now })
+            return FLSPoller(instances: [FLSInstance(name: "club", client: client)],
+                             pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live), live: live,
+                             stateStore: store, now: { clock.now },
+                             leadership: PollerLeadership(election: election, name: "poller/fls", holder: holder))
+        }
+        func tick(_ p: FLSPoller) async {
+            if await p.gate!.keep(now: clock.now, takeOver: p.takeOver, refresh: p.refreshSubscriptions).leading {
+                _ = await p.step(now: clock.now)
+            }
+        }
+        let a = try await instance("a"), b = try await instance("b")
+        // Both run; only the lease holder polls.
+        while clock.now < Self.t0.addingTimeInterval(3 * 3_600) {
+            await tick(a)
+            await tick(b)
+            clock.set(clock.now.addingTimeInterval(5))
+        }
+        #expect(election.holder("poller/fls") == "a")
+        #expect(PollerTests.maxPerMinute(fls.requests.map(\.at)) <= 12, "one budget for the cluster")
+        let before = fls.requests.count
+        // a dies: b takes over and carries on.
+        let died = clock.now
+        var tookOver: Date?
+        while clock.now < Self.end {
+            await tick(b)
+            if tookOver == nil, fls.requests.count > before { tookOver = clock.now }
+            clock.set(clock.now.addingTimeInterval(5))
+        }
+        let gap = try #require(tookOver).timeIntervalSince(died)
+        #expect(gap <= 20, "FLS polling resumed \(gap) s after the leader died")
+        #expect(election.holder("poller/fls") == "b")
+        let h = try await Harness(store: store, clock: clock, fls: fls)
+        let events = try await h.drain()
+        #expect(Set(events.map(\.id)).count == events.count, "nothing twice")
+        let score = Self.score(events)
+        for (type, line) in score.lines { #expect(line.precision == 1 && line.recall == 1, "\(type)") }
     }
 
     @Test("refused credentials: a warning, and the next login attempt waits five minutes")
