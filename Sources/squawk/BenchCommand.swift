@@ -33,7 +33,16 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Deliveries claimed per transaction.") var batchSize = 512
         @Option(help: "Batches in flight at once.") var pipelineDepth = 3
         @Option(help: "Sends in flight at once.") var concurrency = 128
+        @Option(help: "A postgres:// URL: deliver through PostgreSQL instead (a new schema per run), with --instances dispatchers.") var store: String?
+        @Option(help: "Dispatcher instances sharing the PostgreSQL outbox (with --store).") var instances = 1
         func run() async throws {
+            if let store {
+                print(try await PostgresDispatchBenchmark.run(url: url, store: store, instances: instances, events: events, endpoints: endpoints,
+                                                             batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
+                    FileHandle.standardError.write(Data(($0 + "\n").utf8))
+                })
+                return
+            }
             print(try await DispatchBenchmark.run(url: url, events: events, endpoints: endpoints, steadyRate: steadyRate,
                                                   batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))

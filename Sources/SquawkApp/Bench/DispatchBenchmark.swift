@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkHTTP
 import SquawkServer
+import SquawkPostgres
 import SquawkSQLite
 import SquawkStore
 
@@ -161,6 +162,116 @@ final class TimingStore: DeliveryStore, Sendable {
         times.withLockedValue { t in
             for e in events { if let start = t.enqueued.removeValue(forKey: e) { t.latency.append((done - start).timeInterval) } }
         }
+    }
+    func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
+    func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
+        try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
+    }
+    func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
+    func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
+    func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
+        try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
+    }
+    func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
+    func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
+}
+
+// MARK: - PostgreSQL, several instances
+
+/// Deliveries per second through the PostgreSQL outbox with 1…N dispatcher instances sharing it
+/// (`squawk bench dispatch --store postgres://… --instances N`). Each instance has its own
+/// connection pool, transport and dispatcher, as separate `squawk serve` processes would; they
+/// share the work through `FOR UPDATE SKIP LOCKED` claims. Each run uses a new schema
+/// (`squawk_bench_…`) in that database. Drain phase only.
+public enum PostgresDispatchBenchmark {
+    public struct Result: Sendable, CustomStringConvertible {
+        public var instances: Int
+        public var events: Int
+        public var deliveriesPerSecond: Double
+        public var undelivered: Int
+        /// Deliveries each instance made.
+        public var perInstance: [Int]
+        public var description: String {
+            String(format: "postgres, %d instance(s): %d events delivered at %.0f signed deliveries/s (per instance: %@); %d not delivered",
+                   instances, events - undelivered, deliveriesPerSecond, perInstance.map(String.init).joined(separator: " / "), undelivered)
+        }
+    }
+
+    public static func run(url: String, store storeURL: String, instances: Int, events: Int = 50_000, endpoints: Int = 1_000,
+                           batchSize: Int = 512, pipelineDepth: Int = 3, concurrency: Int = 128,
+                           progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
+        var pg = try PostgresURL(storeURL)
+        pg.schema = "squawk_bench_\(UInt32.random(in: .min ... .max))"
+        let schemaURL = pg
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let setup = PostgresStore(url: schemaURL, maximumConnections: 4)
+        return try await setup.withRunning {
+            let created = Date()
+            var rng = SplitMix64(seed: 42)
+            let subs = (0..<endpoints).map { i in
+                (Subscription(id: "sub_bench_\(i)", ownerKeyId: "admin", target: .init(kind: .server, id: "Expert Server"),
+                              events: [.takeoff], notifyEndpoint: "\(base)/hook/\(i)", createdAt: created),
+                 SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
+            }
+            try await setup.createBatch(subs)
+            let server = ServerRef(id: "bench", name: "Expert Server")
+            var n = 0
+            while n < events {
+                let m = min(1_000, events - n)
+                _ = try await setup.enqueue((n..<(n + m)).map { k in
+                    (event: FlightEvent(id: "evt_bench_\(k)", type: .takeoff, at: created, server: server, flightId: "flight-\(k)",
+                                        callsign: "DAL\(k % 9000)", airport: "KLAX", data: ["groundSpeed": .number(152)]),
+                     subscriptionIds: [subs[k % subs.count].0.id])
+                }, now: created)
+                n += m
+            }
+            progress("enqueued \(events) in schema \(schemaURL.schema ?? "")")
+            let counts = NIOLockedValueBox([Int](repeating: 0, count: instances))
+            let clock = ContinuousClock()
+            let start = clock.now
+            var undelivered = events
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<instances {
+                    group.addTask {
+                        let store = PostgresStore(url: schemaURL, maximumConnections: 8)
+                        try await store.withRunning {
+                            let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+                            defer { transport.shutdown() }
+                            var config = DispatcherConfiguration()
+                            config.batchSize = batchSize
+                            config.concurrency = concurrency
+                            config.pipelineDepth = pipelineDepth
+                            let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
+                            let counting = CountingStore(store) { k in counts.withLockedValue { $0[i] += k } }
+                            try await Dispatcher(store: counting, transport: transport, endpointPolicy: policy, configuration: config).run()
+                        }
+                    }
+                }
+                while undelivered > 0, clock.now < start + .seconds(600) {
+                    try await clock.sleep(for: .milliseconds(20))
+                    let stats = try await setup.queueStats(now: Date())
+                    undelivered = stats.pending + stats.inflight
+                }
+                group.cancelAll()
+            }
+            let took = clock.now - start
+            return Result(instances: instances, events: events, deliveriesPerSecond: Double(events - undelivered) / took.timeInterval,
+                          undelivered: undelivered, perInstance: counts.withLockedValue { $0 })
+        }
+    }
+}
+
+/// A ``DeliveryStore`` that counts the deliveries acknowledged as delivered through it.
+final class CountingStore: DeliveryStore, Sendable {
+    let base: any DeliveryStore
+    let onDelivered: @Sendable (Int) -> Void
+    init(_ base: any DeliveryStore, onDelivered: @escaping @Sendable (Int) -> Void) { self.base = base; self.onDelivered = onDelivered }
+
+    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int { try await base.enqueue(events, now: now) }
+    func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] { try await base.claim(limit: limit, now: now, lease: lease) }
+    func complete(_ completions: [DeliveryCompletion]) async throws {
+        try await base.complete(completions)
+        onDelivered(completions.filter { if case .delivered = $0.next { true } else { false } }.count)
     }
     func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
     func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
