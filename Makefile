@@ -6,18 +6,26 @@
 SWIFT      ?= swift
 RUN_ARGS   ?=
 DEB_BUILD  := libcurl4-openssl-dev libsqlite3-dev pkg-config
-DEB_TEST   := python3 python3-venv curl
+DEB_TEST   := python3 python3-venv curl postgresql
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build release bench clean
+.PHONY: run test test-suites deps test-deps build release bench clean
 
-## Install missing system packages (Debian/Ubuntu).
-deps:
-	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the missing ones of the Debian packages in $(1).
+define install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+## Install missing system packages (Debian/Ubuntu): to build and run, and to test.
+deps:
+	$(call install_missing,$(DEB_BUILD))
+
+test-deps:
+	$(call install_missing,$(DEB_BUILD) $(DEB_TEST))
 
 build: deps
 	$(SWIFT) build
@@ -29,8 +37,13 @@ release: deps
 run: deps
 	$(SWIFT) run squawk $(if $(RUN_ARGS),$(RUN_ARGS),serve)
 
-## Every test: the Swift suites, then schemathesis against a live `squawk serve`.
-test: deps
+## Every test: the Swift suites (the PostgreSQL ones in a throwaway cluster, unless
+## SQUAWK_TEST_POSTGRES_URL names a database), then schemathesis against a live `squawk serve`.
+test: test-deps
+	@if [ -n "$$SQUAWK_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-suites; \
+	else scripts/pg-test-cluster.sh $(MAKE) --no-print-directory test-suites; fi
+
+test-suites:
 	$(SWIFT) build --build-tests
 	SQUAWK_PYTHON="$$(scripts/pydeps.sh)" $(SWIFT) test --parallel --skip-build
 	scripts/api-fuzz.sh .build/debug/squawk
