@@ -223,27 +223,29 @@ public final class FLSPoller: Service, Sendable {
                 pending.removeFirst()
                 if let record = try await fetch(client, id: id, instance: name) { flights.append(record) }
             }
-            let events = state.withLockedValue { s -> [FlightEvent] in
-                guard var p = s.instances[name] else { return [] }
-                let events = FLSDiffer.diff(&p.diff, flights: flights, instance: name, observedAt: now, seeding: seeding)
-                p.diff.cursor = reply.serverDate ?? now
-                p.diff.prune(now: now)
-                p.toFetch = pending
-                p.lastError = nil
-                p.reseed = false
-                s.instances[name] = p
-                return events
-            }
-            if seeding { logger.info("FLS instance seeded", metadata: ["instance": "\(name)", "legs": "\(state.withLockedValue { $0.instances[name]?.diff.legs.count ?? 0 })"]) }
+            // Diff on a copy: the new state is kept only once its events are in the outbox, so a
+            // store failure leaves the cursor where it was and the next poll reads the window again.
+            guard var next = state.withLockedValue({ $0.instances[name]?.diff }) else { return }
+            let events = FLSDiffer.diff(&next, flights: flights, instance: name, observedAt: now, seeding: seeding)
+            next.cursor = reply.serverDate ?? now
+            next.prune(now: now)
             try await pipeline.publish(events, now: now)
+            state.withLockedValue { s in
+                s.instances[name]?.diff = next
+                s.instances[name]?.toFetch = pending
+                s.instances[name]?.lastError = nil
+                s.instances[name]?.reseed = false
+            }
+            if seeding { logger.info("FLS instance seeded", metadata: ["instance": "\(name)", "legs": "\(next.legs.count)"]) }
             try await save(name, now: now)
         } catch let e as FLSError {
             count(name, "error")
             handle(e, instance: name, now: now)
         } catch {
-            // The store failed: the cursor already moved, but the state was not saved, so a
-            // restart polls the same window again and the outbox skips what it already has.
-            logger.error("FLS events not published", metadata: ["instance": "\(name)", "error": "\(error)"])
+            // The store failed. Before the publish: nothing changed, the next poll reads the same
+            // window. After it (saving the state): events are in the outbox; a restart reads the
+            // window again and the outbox skips the ids it already has.
+            logger.error("FLS poll not completed", metadata: ["instance": "\(name)", "error": "\(error)"])
         }
     }
 
