@@ -153,3 +153,31 @@ public struct QueueStats: Sendable, Hashable {
         self.oldestPendingAge = oldestPendingAge
     }
 }
+
+/// A ``DeliveryStore`` that hands every call to `base` unless it implements the method itself:
+/// the shape of the decorators around a store (timing for benchmarks, counting, fault injection
+/// in tests), so each writes only what it changes.
+public protocol DeliveryStoreDecorator: DeliveryStore {
+    var base: any DeliveryStore { get }
+}
+
+extension DeliveryStoreDecorator {
+    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
+        try await base.enqueue(events, now: now)
+    }
+    public func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
+        try await base.claim(limit: limit, now: now, lease: lease)
+    }
+    public func complete(_ completions: [DeliveryCompletion]) async throws { try await base.complete(completions) }
+    public func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
+    public func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
+        try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
+    }
+    public func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
+    public func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
+    public func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
+        try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
+    }
+    public func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
+    public func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
+}

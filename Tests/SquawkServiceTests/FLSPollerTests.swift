@@ -247,28 +247,16 @@ struct FLSPollerTests {
     }
 
     /// A delivery store whose enqueue fails while `failing` is set (a store outage).
-    final class FlakyOutbox: DeliveryStore, Sendable {
-        let base: SQLiteStore
+    final class FlakyOutbox: DeliveryStoreDecorator, Sendable {
+        let base: any DeliveryStore
         let failing = NIOLockedValueBox(false)
+        let refused = NIOLockedValueBox(0)
         struct Down: Error {}
         init(_ base: SQLiteStore) { self.base = base }
         func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
-            if failing.withLockedValue({ $0 }) { throw Down() }
+            if failing.withLockedValue({ $0 }) { refused.withLockedValue { $0 += 1 }; throw Down() }
             return try await base.enqueue(events, now: now)
         }
-        func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] { try await base.claim(limit: limit, now: now, lease: lease) }
-        func complete(_ c: [DeliveryCompletion]) async throws { try await base.complete(c) }
-        func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
-        func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
-            try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
-        }
-        func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
-        func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
-        func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
-            try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
-        }
-        func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
-        func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
     }
 
     @Test("the outbox failing for a while loses nothing: the window is read again once it is back")
@@ -291,6 +279,7 @@ struct FLSPollerTests {
         outbox.failing.withLockedValue { $0 = true }
         await run(until: Self.t0.addingTimeInterval(70 * 60))
         outbox.failing.withLockedValue { $0 = false }
+        #expect(outbox.refused.withLockedValue { $0 } > 0, "polls failed during the outage")
         await run(until: Self.end)
         let h = try await Harness(store: store, clock: clock, fls: fls)
         let events = try await h.drain()

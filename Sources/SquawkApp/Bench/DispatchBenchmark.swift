@@ -132,7 +132,7 @@ public enum DispatchBenchmark {
 
 /// A ``DeliveryStore`` that forwards to another and notes when each event was enqueued and when
 /// its delivery was acknowledged (for the latency figures).
-final class TimingStore: DeliveryStore, Sendable {
+final class TimingStore: DeliveryStoreDecorator, Sendable {
     let base: any DeliveryStore
     struct Times { var enqueued: [String: ContinuousClock.Instant] = [:]; var latency: [Double] = [] }
     private let times = NIOLockedValueBox(Times())
@@ -146,9 +146,6 @@ final class TimingStore: DeliveryStore, Sendable {
     var completedCount: Int { times.withLockedValue { $0.latency.count } }
     func latencies() -> [Double] { times.withLockedValue { $0.latency } }
 
-    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
-        try await base.enqueue(events, now: now)
-    }
     func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
         let claimed = try await base.claim(limit: limit, now: now, lease: lease)
         eventOf.withLockedValue { m in for c in claimed { m[c.delivery.id] = c.event.id } }
@@ -163,17 +160,6 @@ final class TimingStore: DeliveryStore, Sendable {
             for e in events { if let start = t.enqueued.removeValue(forKey: e) { t.latency.append((done - start).timeInterval) } }
         }
     }
-    func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
-    func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
-        try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
-    }
-    func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
-    func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
-    func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
-        try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
-    }
-    func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
-    func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
 }
 
 // MARK: - PostgreSQL, several instances
@@ -262,26 +248,13 @@ public enum PostgresDispatchBenchmark {
 }
 
 /// A ``DeliveryStore`` that counts the deliveries acknowledged as delivered through it.
-final class CountingStore: DeliveryStore, Sendable {
+final class CountingStore: DeliveryStoreDecorator, Sendable {
     let base: any DeliveryStore
     let onDelivered: @Sendable (Int) -> Void
     init(_ base: any DeliveryStore, onDelivered: @escaping @Sendable (Int) -> Void) { self.base = base; self.onDelivered = onDelivered }
 
-    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int { try await base.enqueue(events, now: now) }
-    func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] { try await base.claim(limit: limit, now: now, lease: lease) }
     func complete(_ completions: [DeliveryCompletion]) async throws {
         try await base.complete(completions)
         onDelivered(completions.filter { if case .delivered = $0.next { true } else { false } }.count)
     }
-    func delivery(id: String, owner: String) async throws -> Delivery? { try await base.delivery(id: id, owner: owner) }
-    func deliveries(subscriptionId: String, owner: String, status: DeliveryStatus?, after: String?, limit: Int) async throws -> Page<Delivery> {
-        try await base.deliveries(subscriptionId: subscriptionId, owner: owner, status: status, after: after, limit: limit)
-    }
-    func attempts(deliveryId: String) async throws -> [DeliveryAttempt] { try await base.attempts(deliveryId: deliveryId) }
-    func redeliver(id: String, owner: String, now: Date) async throws -> Bool { try await base.redeliver(id: id, owner: owner, now: now) }
-    func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
-        try await base.recover(subscriptionId: subscriptionId, owner: owner, since: since, now: now)
-    }
-    func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
-    func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
 }
