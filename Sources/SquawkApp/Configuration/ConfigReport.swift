@@ -1,8 +1,15 @@
+import Foundation
 import SquawkCore
 
 /// What `squawk config check` prints: the effective configuration with secrets masked, and what
 /// the request budget buys.
 public enum ConfigReport {
+    /// `fls.example.org` of `https://fls.example.org/api`.
+    static func host(_ url: String) -> String {
+        let rest = url.components(separatedBy: "://").last ?? url
+        return String(rest.prefix { $0 != "/" })
+    }
+
     public static func lines(_ c: SquawkConfiguration) -> [String] {
         var out = ["# effective configuration (defaults ← file ← SQUAWK_* environment ← flags)"]
         out += c.effectiveLines()
@@ -19,6 +26,16 @@ public enum ConfigReport {
             out.append("\(servers) server\(servers == 1 ? "" : "s") watched: \(plan.summary)")
         }
         out.append("upstream: " + (c.usesSimulator ? "built-in simulator (liveapi.key not set)" : c.liveAPIBaseURL))
+        let names = c.flsInstanceNames
+        if names.isEmpty {
+            out.append("fls: no instance configured (fls_club and fls_flight subscriptions are refused)")
+        } else {
+            // Hosts only: the URLs carry the logins.
+            let hosts = c.usesEmbeddedFLS ? ["built-in simulator"] : FLSInstanceSetting.all(c.flsInstances).map { "\($0.name) at \(Self.host($0.baseURL))" }
+            let perMinute = 60 / (c.usesEmbeddedFLS ? min(c.flsPollInterval, 10) : c.flsPollInterval)
+            out.append(String(format: "fls: %@; each read while a subscription wants it: about %.1f requests/min of %d",
+                              hosts.joined(separator: ", "), perMinute, c.flsRequestsPerMinute))
+        }
         return out
     }
 }
