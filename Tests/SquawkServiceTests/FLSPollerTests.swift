@@ -239,6 +239,8 @@ struct FLSPollerTests {
         let gap = try #require(tookOver).timeIntervalSince(died)
         #expect(gap <= 20, "FLS polling resumed \(gap) s after the leader died")
         #expect(election.holder("poller/fls") == "b")
+        let shared = try await store.loadPollerStates()["budget/poller/fls/club"]
+        #expect(shared != nil, "the leader records its FLS requests for the next one")
         let h = try await Harness(store: store, clock: clock, fls: fls)
         let events = try await h.drain()
         #expect(Set(events.map(\.id)).count == events.count, "nothing twice")

@@ -104,6 +104,54 @@ struct PollerLeadershipTests {
         #expect(b.live.count == 1)
     }
 
+    @Test("the budget holds across a handover: the new leader counts what the old one spent this minute")
+    func budgetAcrossHandover() async throws {
+        let store = try SQLiteStore.temporary()
+        let election = MemoryElection()
+        let clock = TestClock(PollerTests.start)
+        // Every server and its ATC wanted: far more than 5 requests a minute, so the budget binds.
+        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let log = NIOLockedValueBox<[Date]>([])
+        func instance(_ name: String) -> (Poller, WorldUpstream) {
+            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 20), clock: { clock.now })
+            var config = PollerConfiguration()
+            config.requestsPerMinute = 5
+            let live = LiveSubscriptions()
+            let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
+                                live: live, stateStore: store, configuration: config, now: { clock.now },
+                                leadership: PollerLeadership(election: election, holder: name))
+            return (poller, upstream)
+        }
+        let (a, upA) = instance("a"), (b, upB) = instance("b")
+        func tick(_ poller: Poller) async {
+            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
+        }
+        while clock.now < PollerTests.start.addingTimeInterval(180) {
+            await tick(a)
+            await tick(b)
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        // a dies right after a request, in the middle of a busy minute; b takes over and
+        // carries on for three minutes.
+        let before = upA.requests.count
+        while upA.requests.count == before {
+            await tick(a)
+            await tick(b)
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        let died = clock.now
+        while clock.now < died.addingTimeInterval(180) {
+            await tick(b)
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        log.withLockedValue { $0 = (upA.requests + upB.requests).map(\.at) }
+        #expect(!upB.requests.isEmpty, "b polled after the handover")
+        #expect(upA.requests.filter { died.timeIntervalSince($0.at) < 60 }.count >= 4, "a had spent most of its last minute")
+        let worst = PollerTests.maxPerMinute(log.withLockedValue { $0 })
+        #expect(worst <= 5, "at most 5 requests in any minute across both leaders, saw \(worst)")
+    }
+
     @Test("a leader that cannot reach the store stops polling before its lease could pass to another instance")
     func unreachableStore() async throws {
         let store = try SQLiteStore.temporary()

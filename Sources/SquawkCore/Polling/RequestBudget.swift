@@ -9,7 +9,7 @@ public struct RequestBudget: Sendable, Hashable {
     public var limit: Int
     public var window: Double
     /// Times of the requests spent within the last window, oldest first.
-    private(set) var spent: [Date] = []
+    public private(set) var spent: [Date] = []
 
     public init(limit: Int = 30, window: Double = 61) {
         precondition(limit > 0)
@@ -40,6 +40,12 @@ public struct RequestBudget: Sendable, Hashable {
         while spent.count < limit { spent.append(fillAt) }
         spent.sort()
         spent = spent.map { max($0, fillAt) }
+    }
+
+    /// Adds requests another holder of this budget spent (a previous polling leader), keeping
+    /// those still inside the window at `now`.
+    public mutating func restore(_ times: [Date], now: Date) {
+        spent = (spent + times).filter { now.timeIntervalSince($0) < window }.sorted()
     }
 
     /// Requests spent in the window ending at `now`.

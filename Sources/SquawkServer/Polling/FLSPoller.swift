@@ -105,12 +105,18 @@ public final class FLSPoller: Service, Sendable {
         await PollLoop.run(live: live, gate: gate, now: now, takeOver: takeOver, refresh: refreshSubscriptions, step: step)
     }
 
-    /// The handover to this instance: the diff states (and cursors) the previous leader saved
-    /// replace what this instance remembers, and the subscriptions are reloaded.
+    /// The handover to this instance: the requests the previous leader spent this minute count
+    /// against the budgets, the diff states (and cursors) it saved replace what this instance
+    /// remembers, and the subscriptions are reloaded.
     func takeOver(_ now: Date) async throws {
         let saved = try await savedStates()
+        var spent: [String: [Date]] = [:]
+        if let stateStore, let gate {
+            for i in instances { spent[i.name] = try await SharedBudget.load(job: gate.leadership.name + "/" + i.name, store: stateStore) }
+        }
         state.withLockedValue { s in
             for name in s.instances.keys {
+                s.instances[name]?.budget.restore(spent[name] ?? [], now: now)
                 s.instances[name]?.diff = saved[name] ?? FLSDiffState()
                 s.instances[name]?.lastPoll = nil
                 s.instances[name]?.toFetch = []
@@ -202,10 +208,10 @@ public final class FLSPoller: Service, Sendable {
         state.withLockedValue { $0.instances[name]?.lastPoll = now }
         do {
             if client.needsToken {
-                guard spend(name, now) else { return }
+                guard await spend(name, now) else { return }
                 try await client.authenticateIfNeeded()
             }
-            guard spend(name, now) else { return }
+            guard await spend(name, now) else { return }
             let (cursor, seeding) = state.withLockedValue { s -> (Date, Bool) in
                 let lookback = now.addingTimeInterval(-configuration.lookback)
                 guard let p = s.instances[name], let c = p.diff.cursor, c > lookback else { return (lookback, true) }
@@ -219,7 +225,7 @@ public final class FLSPoller: Service, Sendable {
             var pending = state.withLockedValue { $0.instances[name]?.toFetch ?? [] }
             pending += reply.flights.filter { $0.legs.isEmpty }.compactMap(\.key)
             // Records the feed only named are fetched one by one while the budget lasts.
-            while let id = pending.first, spend(name, now) {
+            while let id = pending.first, await spend(name, now) {
                 pending.removeFirst()
                 if let record = try await fetch(client, id: id, instance: name) { flights.append(record) }
             }
@@ -241,6 +247,7 @@ public final class FLSPoller: Service, Sendable {
         } catch let e as FLSError {
             count(name, "error")
             handle(e, instance: name, now: now)
+            if case .rateLimited = e.code { _ = await shareBudget(name, now) }
         } catch {
             // The store failed. Before the publish: nothing changed, the next poll reads the same
             // window. After it (saving the state): events are in the outbox; a restart reads the
@@ -283,10 +290,26 @@ public final class FLSPoller: Service, Sendable {
     }
 
     /// Takes one request from the instance's budget; false when it has none left this minute.
-    func spend(_ name: String, _ now: Date) -> Bool {
-        let ok = state.withLockedValue { $0.instances[name]?.budget.spend(at: now) ?? false }
-        if !ok { count(name, "budget_exhausted") }
-        return ok
+    /// With several instances the spend is written to the store first (``SharedBudget``).
+    func spend(_ name: String, _ now: Date) async -> Bool {
+        guard state.withLockedValue({ $0.instances[name]?.budget.spend(at: now) ?? false }) else {
+            count(name, "budget_exhausted")
+            return false
+        }
+        return await shareBudget(name, now)
+    }
+
+    /// Writes the instance's budget for the next leader (cluster mode only); false when the
+    /// store refused (then the request is not sent).
+    func shareBudget(_ name: String, _ now: Date) async -> Bool {
+        guard let gate, let stateStore, let spent = state.withLockedValue({ $0.instances[name]?.budget.spent }) else { return true }
+        do {
+            try await SharedBudget.save(spent, job: gate.leadership.name + "/" + name, store: stateStore, now: now)
+            return true
+        } catch {
+            logger.warning("cannot record the FLS request budget in the store; request not sent", metadata: ["instance": "\(name)", "error": "\(error)"])
+            return false
+        }
     }
 
     func save(_ name: String, now: Date) async throws {

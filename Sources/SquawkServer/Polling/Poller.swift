@@ -112,16 +112,20 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         return await gate.keep(now: now, takeOver: takeOver, refresh: refreshSubscriptions)
     }
 
-    /// The handover: the diff state as the previous leader last saved it replaces what this
+    /// The handover: the requests the previous leader spent this minute count against this
+    /// instance's budget (``SharedBudget``); the diff state as it last saved it replaces what this
     /// instance remembers (it may have led before, with an older state), and the subscriptions
     /// are reloaded. Events the previous leader had already enqueued come again with the same
     /// ids and are skipped by the outbox.
     func takeOver(_ now: Date) async throws {
         let restored = try await savedStates()
+        var spent: [Date] = []
+        if let stateStore, let gate { spent = try await SharedBudget.load(job: gate.leadership.name, store: stateStore) }
         state.withLockedValue { s in
             s.diff = restored
             s.loaded = true
             s.lastRun = [:]
+            s.budget.restore(spent, now: now)
         }
         try await refreshSubscriptions(now)
         if !restored.isEmpty { logger.info("took over diff state", metadata: ["servers": "\(restored.count)"]) }
@@ -178,15 +182,30 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         return nil
     }
 
-    /// Spends one request from the budget; false when it is used up.
-    func spend(_ now: Date) -> Bool {
+    /// Spends one request from the budget; false when it is used up. With several instances the
+    /// spend is written to the store before the request goes out (``SharedBudget``); when that
+    /// write fails, the request is not sent.
+    func spend(_ now: Date) async -> Bool {
         let ok = state.withLockedValue { $0.budget.spend(at: now) }
-        if ok { Gauge(label: "squawk_upstream_budget_used").record(state.withLockedValue { $0.budget.used(at: now) }) }
-        return ok
+        guard ok else { return false }
+        Gauge(label: "squawk_upstream_budget_used").record(state.withLockedValue { $0.budget.used(at: now) })
+        return await shareBudget(now)
+    }
+
+    /// Writes the budget for the next leader (cluster mode only); false when the store refused.
+    func shareBudget(_ now: Date) async -> Bool {
+        guard let gate, let stateStore else { return true }
+        do {
+            try await SharedBudget.save(state.withLockedValue { $0.budget.spent }, job: gate.leadership.name, store: stateStore, now: now)
+            return true
+        } catch {
+            logger.warning("cannot record the request budget in the store; request not sent", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     func perform(_ task: PollTask, atcInterval: Double?, now: Date) async {
-        guard spend(now) else { return }
+        guard await spend(now) else { return }
         state.withLockedValue { $0.lastRun[task] = now }
         let started = ContinuousClock.now
         do {
@@ -199,7 +218,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
                 var atc: [ATCFrequency]?
                 if let atcInterval, let atcTask = atcTask(task) {
                     let atcDue = state.withLockedValue { s in s.lastRun[atcTask].map { now.timeIntervalSince($0) >= atcInterval - 0.001 } ?? true }
-                    if atcDue, spend(now) {
+                    if atcDue, await spend(now) {
                         state.withLockedValue { $0.lastRun[atcTask] = now }
                         atc = try await upstream.frequencies(server: server)
                         record(.atc(server: server), "ok", started)
@@ -223,6 +242,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         } catch let limited as UpstreamRateLimited {
             let wait = limited.retryAfter?.timeInterval ?? configuration.defaultBackoff
             state.withLockedValue { $0.budget.block(until: now.addingTimeInterval(max(1, wait)), now: now) }
+            _ = await shareBudget(now)
             record(task, "rate_limited", started)
             logger.warning("Live API answered 429; backing off", metadata: ["seconds": "\(Int(wait.rounded()))", "request": "\(Self.endpoint(task))"])
         } catch {
