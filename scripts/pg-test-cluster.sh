@@ -36,7 +36,8 @@ as_user=()
 owner=$(id -un)
 if [ "$(id -u)" = 0 ]; then
   if id postgres >/dev/null 2>&1; then owner=postgres; else owner=nobody; fi
-  as_user=(runuser -u "$owner" --)
+  # From /: the server user may not enter the caller's directory (a mktemp clone is 0700).
+  as_user=(runuser -u "$owner" -- env -C /)
 fi
 
 # --- cluster --------------------------------------------------------------------------------

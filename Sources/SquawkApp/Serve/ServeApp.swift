@@ -6,8 +6,8 @@ import SquawkCore
 import SquawkHTTP
 import SquawkLiveAPI
 import SquawkServer
-import SquawkSQLite
 import SquawkFLS
+import SquawkSQLite
 import SquawkStore
 
 /// The composition root of `squawk serve`: the one place that names concrete types (SQLite,
@@ -150,7 +150,7 @@ public struct ServeApp: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.usesSimulator {
             services.append(.init(service: try EmbeddedSimulator.application(
-                configuration, upstream: parts.upstream, fls: parts.flsInstances.first { _ in configuration.usesEmbeddedFLS },
+                configuration, upstream: parts.upstream, fls: configuration.usesEmbeddedFLS ? parts.flsInstances.first : nil,
                 transport: parts.transport)))
         }
         let app = Application(
