@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SquawkCore
 import SquawkHTTP
-import SquawkServer
+@testable import SquawkServer
 import SquawkSQLite
 import SquawkStore
 import SquawkTesting
@@ -502,6 +502,30 @@ struct DispatcherTests {
                 #expect(try await h.subscription(sub).status == .active)
                 #expect(h.operationalEvents.isEmpty)
             }
+        }
+    }
+
+    @Test("a claim that ran out while its batch waited is not sent: it comes back with its lease, so it is never sent twice")
+    func expiredClaimNotSent() async throws {
+        try await H.with { h in
+            let sub = try await h.subscribe("late")
+            let events = (1...3).map { H.event($0, flight: "F\($0)") }
+            try await h.enqueue(events, to: sub, at: Self.t0)
+            let claimed = try await h.store.claim(limit: 10, now: Self.t0, lease: h.configuration.lease)
+            #expect(claimed.count == 3)
+            // The dispatcher's clock is past the claim's lease (minus its margin) when the batch's turn comes.
+            let late = Self.t0.addingTimeInterval(h.configuration.lease.timeInterval - 1)
+            let dispatcher = Dispatcher(store: h.store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration,
+                                        now: { late })
+            let (completions, _) = await dispatcher.send(claimed, now: Self.t0,
+                                                          leaseEnds: Self.t0.addingTimeInterval(h.configuration.lease.timeInterval))
+            #expect(completions.isEmpty)
+            #expect(h.receiver.count == 0, "nothing was sent")
+            #expect(try await h.delivery(events[0], of: sub).status == .inflight, "still claimed until the lease ends")
+            // After the lease it is claimed again and delivered, once.
+            #expect(try await h.tick(Self.t0.addingTimeInterval(h.configuration.lease.timeInterval + 1)) == 3)
+            #expect(try await h.delivery(events[0], of: sub).status == .delivered)
+            #expect(h.receiver.count == 3)
         }
     }
 

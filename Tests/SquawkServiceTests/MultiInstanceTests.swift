@@ -54,7 +54,7 @@ struct MultiInstanceTests {
                 let (p, log) = try EndToEndTests.launch(
                     ["serve", "--port", "0", "--set", "store.url=\"\(url)\"", "--set", "liveapi.key=\"cluster-key\"",
                      "--set", "liveapi.base_url=\(simURL)", "--set", "api.admin_key=\(Self.adminKey)", "--set", "api.allow_list=127.0.0.0/8",
-                     "--set", "api.allow_server_targets=true", "--set", "delivery.lease_seconds=5"], dir: dir, name: "serve\(n)")
+                     "--set", "api.allow_server_targets=true", "--set", "delivery.lease_seconds=10"], dir: dir, name: "serve\(n)")
                 instances.append((p, log, ""))
                 instances[n].api = try await EndToEndTests.find(#"listening on (http://127\.0\.0\.1:[0-9]+)"#, in: log)
             }

@@ -150,7 +150,8 @@ public final class Dispatcher: Service, Sendable {
                             idle = true
                         } else {
                             let at = now()
-                            group.addTask { await self.send(claimed, now: at) }
+                            let leaseEnds = at.addingTimeInterval(configuration.lease.timeInterval)
+                            group.addTask { await self.send(claimed, now: at, leaseEnds: leaseEnds) }
                             inFlight += 1
                             continue
                         }
@@ -192,18 +193,30 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// Sends a claimed batch, at most `concurrency` at a time, and returns the outcomes.
-    func send(_ claimed: [ClaimedDelivery], now: Date) async -> ([DeliveryCompletion], [OperationalEvent]) {
+    ///
+    /// With `leaseEnds` (the pipelined loop, where a batch can wait behind others), a delivery
+    /// whose claim is about to run out by the time its turn comes is not sent: another
+    /// dispatcher may claim it once the lease ends, and sending it here too would deliver it
+    /// twice. It is left unacknowledged and comes back with its lease (no attempt is counted).
+    func send(_ claimed: [ClaimedDelivery], now: Date, leaseEnds: Date? = nil) async -> ([DeliveryCompletion], [OperationalEvent]) {
         var completions: [DeliveryCompletion] = []
         completions.reserveCapacity(claimed.count)
         var operational: [OperationalEvent] = []
         let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         await withTaskGroup(of: (DeliveryCompletion, OperationalEvent?).self) { group in
             var inFlight = 0
+            // Margin: a fifth of the lease, at most the request timeout.
+            let margin = min(configuration.lease.timeInterval / 5, configuration.requestTimeout.timeInterval)
+            var expired = 0
             for c in claimed {
                 if inFlight >= limit, let r = await group.next() {
                     completions.append(r.0)
                     if let op = r.1 { operational.append(op) }
                     inFlight -= 1
+                }
+                if let leaseEnds, self.now() > leaseEnds.addingTimeInterval(-margin) {
+                    expired += 1
+                    continue
                 }
                 group.addTask { await self.attempt(c, now: now) }
                 inFlight += 1
@@ -211,6 +224,10 @@ public final class Dispatcher: Service, Sendable {
             for await r in group {
                 completions.append(r.0)
                 if let op = r.1 { operational.append(op) }
+            }
+            if expired > 0 {
+                Counter(label: "squawk_deliveries_total", dimensions: [("outcome", "lease_expired")]).increment(by: expired)
+                logger.warning("claims ran out before their turn; left for the next claim", metadata: ["deliveries": "\(expired)"])
             }
         }
         Self.count(completions)
