@@ -54,7 +54,7 @@ struct MultiInstanceTests {
                 let (p, log) = try EndToEndTests.launch(
                     ["serve", "--port", "0", "--set", "store.url=\"\(url)\"", "--set", "liveapi.key=\"cluster-key\"",
                      "--set", "liveapi.base_url=\(simURL)", "--set", "api.admin_key=\(Self.adminKey)", "--set", "api.allow_list=127.0.0.0/8",
-                     "--set", "api.allow_server_targets=true", "--set", "delivery.lease_seconds=10"], dir: dir, name: "serve\(n)")
+                     "--set", "api.allow_server_targets=true", "--set", "delivery.lease_seconds=30"], dir: dir, name: "serve\(n)")
                 instances.append((p, log, ""))
                 instances[n].api = try await EndToEndTests.find(#"listening on (http://127\.0\.0\.1:[0-9]+)"#, in: log)
             }
@@ -88,7 +88,7 @@ struct MultiInstanceTests {
             try await CrashRecoveryTests.wait("deliveries from the new leader's polls", seconds: 90) { received.unique >= atKill + 500 }
 
             // Stop the upstream: polling ends, and the surviving dispatchers drain the queue
-            // (the dead instance's claims come back when their 5 s leases end).
+            // (the dead instance's claims come back when their 30 s leases end).
             let (_, simStats) = try await EndToEndTests.http(.get, "\(simURL)/_sim/stats")
             #expect(simStats["rateLimited"] as? Int == 0, "the cluster polled inside the simulator's 30 requests/min")
             sim.terminate()

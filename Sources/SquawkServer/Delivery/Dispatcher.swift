@@ -218,7 +218,8 @@ public final class Dispatcher: Service, Sendable {
                     expired += 1
                     continue
                 }
-                group.addTask { await self.attempt(c, now: now) }
+                let sendBy = leaseEnds?.addingTimeInterval(-margin)
+                group.addTask { await self.attempt(c, now: now, sendBy: sendBy) }
                 inFlight += 1
             }
             for await r in group {
@@ -254,7 +255,10 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// Sends one delivery (or defers it when its endpoint is paced) and decides what follows.
-    func attempt(_ c: ClaimedDelivery, now: Date) async -> (DeliveryCompletion, OperationalEvent?) {
+    /// With `sendBy` (the claim's lease less its margin) the request's timeout is cut so the send
+    /// cannot outlive the claim: a slow receiver then costs a timed-out attempt, not a second send
+    /// by whichever dispatcher claims the delivery next.
+    func attempt(_ c: ClaimedDelivery, now: Date, sendBy: Date? = nil) async -> (DeliveryCompletion, OperationalEvent?) {
         let sub = c.subscription
         let attemptNumber = c.delivery.attempts + 1
         if sub.status != .active {
@@ -273,8 +277,13 @@ public final class Dispatcher: Service, Sendable {
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
+        var timeout = configuration.requestTimeout
+        if let sendBy {
+            let left = Duration.milliseconds(Int64(max(0.1, sendBy.timeIntervalSince(self.now())) * 1000))
+            timeout = min(timeout, left)
+        }
         let request = HTTPRequest(method: .post, url: sub.notifyEndpoint, headers: headers, body: body,
-                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                                  connectTimeout: min(configuration.connectTimeout, timeout), timeout: timeout,
                                   maxResponseBytes: configuration.maxResponseBytes,
                                   allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false })
         let started = ContinuousClock.now
