@@ -529,6 +529,26 @@ struct DispatcherTests {
         }
     }
 
+    @Test("a send cannot outlive its claim: against a receiver that hangs, it times out when the lease (less its margin) would end")
+    func sendWithinLease() async throws {
+        try await H.with(script: { _, _ in .hang }) { h in
+            let sub = try await h.subscribe("slow")
+            let e = H.event(1, flight: "A")
+            try await h.enqueue([e], to: sub, at: Self.t0)
+            let claimed = try await h.store.claim(limit: 10, now: Self.t0, lease: h.configuration.lease)
+            let dispatcher = Dispatcher(store: h.store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration)
+            // The claim has 1 s left before its margin (a fifth of the 60 s lease): not the 15 s request timeout.
+            let margin = h.configuration.lease.timeInterval / 5
+            let started = ContinuousClock.now
+            let (completions, _) = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 1))
+            let took = ContinuousClock.now - started
+            #expect(took < .seconds(8), "gave up with the claim, after \(took)")
+            let attempt = try #require(completions.first?.attempt)
+            #expect(attempt.error?.hasPrefix("timeout") == true, "\(attempt.error ?? "nil")")
+            if case .retry = completions.first?.next {} else { Issue.record("a timed-out attempt is retried") }
+        }
+    }
+
     // MARK: Transport failures
 
     @Test("a receiver that never answers: the attempt times out, is recorded as such and retried later")
