@@ -13,18 +13,6 @@ struct DiffPropertyTests {
 
     // MARK: - Generator
 
-    /// SplitMix64: small, seedable, good enough for test data.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A random flight: mostly plausible flying around a few airports, with jumps, frozen
     /// (away) stretches, absences and reconnections under the same id.
     struct RandomFlight {
@@ -39,7 +27,7 @@ struct DiffPropertyTests {
     /// `count` snapshots of `flights` random flights, 15 s apart; the first is empty (so every
     /// flight is announced and the grammar can be checked from its start).
     static func sequence(seed: UInt64, flights: Int = 60, count: Int = 240) -> [Snapshot] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         var fleet = (0..<flights).map { RandomFlight(id: "F\($0)", airport: airports[$0 % airports.count]) }
         var openATC: [String: ATCFrequency] = [:]

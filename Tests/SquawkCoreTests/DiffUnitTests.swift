@@ -44,7 +44,7 @@ struct DiffUnitTests {
     @Test("the grid agrees with the index's own nearest search near busy airports")
     func gridMatchesIndex() throws {
         let locator = DiffConfiguration.default.locator
-        var rng = DiffPropertyTests.SplitMix64(state: 9)
+        var rng = SplitMix64(seed: 9)
         for icao in ["KJFK", "KLAX", "EGLL", "RJTT", "YSSY", "ENGM", "SCEL"] {
             let a = try #require(AirportIndex.bundled[icao])
             for _ in 0..<50 {

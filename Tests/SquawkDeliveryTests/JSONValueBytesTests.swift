@@ -4,24 +4,13 @@ import Testing
 
 @Suite("JSONValue: direct writer and reader agree with Foundation")
 struct JSONValueBytesTests {
-    struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["a", "DAL40", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "日本", "🛫", "e\u{301}", "\u{2028}", " ", "{}", "[1]"]
 
-    static func randomString(_ rng: inout RNG) -> String {
+    static func randomString(_ rng: inout SplitMix64) -> String {
         (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
-    static func random(_ rng: inout RNG, depth: Int = 0) -> JSONValue {
+    static func random(_ rng: inout SplitMix64, depth: Int = 0) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &rng) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &rng))
@@ -39,7 +28,7 @@ struct JSONValueBytesTests {
 
     @Test("500 random values: written bytes decode with JSONDecoder to the same value, and read back the same")
     func roundTrip() throws {
-        var rng = RNG(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<500 {
             let v = Self.random(&rng)
             let bytes = v.jsonBytes

@@ -39,23 +39,11 @@ struct WebhookSignerTests {
     }
 }
 
-/// A deterministic generator for jitter.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Retry policy and delivery decisions")
 struct RetryPolicyTests {
     @Test("the standard schedule, without jitter, is Svix's")
     func schedule() {
-        var rng = SeededGenerator(state: 1)
+        var rng = SplitMix64(seed: 1)
         let p = RetryPolicy(schedule: RetryPolicy.standard.schedule, jitter: 0)
         let delays = (1...8).map { p.delay(afterFailedAttempts: $0, retryAfter: nil, using: &rng) }
         #expect(delays == [5, 300, 1800, 7200, 18000, 36000, 36000, nil])
@@ -63,7 +51,7 @@ struct RetryPolicyTests {
 
     @Test("jitter stays within its fraction")
     func jitter() {
-        var rng = SeededGenerator(state: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<200 {
             let d = RetryPolicy.standard.delay(afterFailedAttempts: 2, retryAfter: nil, using: &rng)!
             #expect(d >= 240 && d <= 360)
@@ -72,7 +60,7 @@ struct RetryPolicyTests {
 
     @Test("Retry-After lengthens a delay, is clamped, and never shortens one")
     func retryAfter() {
-        var rng = SeededGenerator(state: 3)
+        var rng = SplitMix64(seed: 3)
         let p = RetryPolicy(schedule: [0, 5, 300], jitter: 0, maxRetryAfter: 600)
         #expect(p.delay(afterFailedAttempts: 1, retryAfter: 30, using: &rng) == 30)
         #expect(p.delay(afterFailedAttempts: 1, retryAfter: 99999, using: &rng) == 600)
@@ -90,7 +78,7 @@ struct RetryPolicyTests {
 
     @Test("status handling")
     func decisions() {
-        var rng = SeededGenerator(state: 9)
+        var rng = SplitMix64(seed: 9)
         let p = RetryPolicy(schedule: [0, 5, 300], jitter: 0)
         func d(_ r: AttemptResult, _ attempt: Int = 1, _ f: PayloadFormat = .json) -> DeliveryAction {
             DeliveryDecision.decide(r, attempt: attempt, format: f, policy: p, using: &rng)

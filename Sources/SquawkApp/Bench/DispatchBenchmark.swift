@@ -41,29 +41,38 @@ public enum DispatchBenchmark {
         }
     }
 
+    /// `count` subscriptions, each to its own receiver path `base/hook/N`, with reproducible secrets.
+    static func subscriptions(_ count: Int, base: String, at created: Date) -> [(Subscription, SigningSecret)] {
+        var rng = SplitMix64(seed: 42)
+        return (0..<count).map { i in
+            (Subscription(id: "sub_bench_\(i)", ownerKeyId: "admin", target: .init(kind: .server, id: "Expert Server"),
+                          events: [.takeoff], notifyEndpoint: "\(base)/hook/\(i)", createdAt: created),
+             SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
+        }
+    }
+
+    /// Takeoff events numbered `range`, each for one of the subscriptions in turn.
+    static func events(_ range: Range<Int>, subscriptionIds ids: [String], at: Date) -> [(event: FlightEvent, subscriptionIds: [String])] {
+        let server = ServerRef(id: "bench", name: "Expert Server")
+        return range.map { n in
+            let e = FlightEvent(id: "evt_bench_\(n)", type: .takeoff, at: at, server: server, flightId: "flight-\(n)",
+                                callsign: "DAL\(n % 9000)", airport: "KLAX",
+                                data: ["groundSpeed": .number(152), "altitude": .number(180)])
+            return (event: e, subscriptionIds: [ids[n % ids.count]])
+        }
+    }
+
     public static func run(url: String, events: Int = 50_000, endpoints: Int = 1_000, steadyRate: Double = 2_000,
                            steadySeconds: Double = 5, batchSize: Int = 512, pipelineDepth: Int = 3, concurrency: Int = 128,
                            progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
         let store = try SQLiteStore.temporary()
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let created = Date()
-        var rng = SplitMix64(seed: 42)
-        let subs = (0..<endpoints).map { i in
-            (Subscription(id: "sub_bench_\(i)", ownerKeyId: "admin", target: .init(kind: .server, id: "Expert Server"),
-                          events: [.takeoff], notifyEndpoint: "\(base)/hook/\(i)", createdAt: created),
-             SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
-        }
+        let subs = subscriptions(endpoints, base: base, at: created)
         try await store.createBatch(subs)
         let ids = subs.map(\.0.id)
-        let server = ServerRef(id: "bench", name: "Expert Server")
-
         func batch(_ range: Range<Int>, at: Date) -> [(event: FlightEvent, subscriptionIds: [String])] {
-            range.map { n in
-                let e = FlightEvent(id: "evt_bench_\(n)", type: .takeoff, at: at, server: server, flightId: "flight-\(n)",
-                                    callsign: "DAL\(n % 9000)", airport: "KLAX",
-                                    data: ["groundSpeed": .number(152), "altitude": .number(180)])
-                return (event: e, subscriptionIds: [ids[n % ids.count]])
-            }
+            DispatchBenchmark.events(range, subscriptionIds: ids, at: at)
         }
 
         // Enqueue in the poller's batch size (one transaction per snapshot's events).
@@ -193,22 +202,13 @@ public enum PostgresDispatchBenchmark {
         let setup = PostgresStore(url: schemaURL, maximumConnections: 4)
         return try await setup.withRunning {
             let created = Date()
-            var rng = SplitMix64(seed: 42)
-            let subs = (0..<endpoints).map { i in
-                (Subscription(id: "sub_bench_\(i)", ownerKeyId: "admin", target: .init(kind: .server, id: "Expert Server"),
-                              events: [.takeoff], notifyEndpoint: "\(base)/hook/\(i)", createdAt: created),
-                 SigningSecret(secret: Identifiers.webhookSecret(using: &rng), createdAt: created))
-            }
+            let subs = DispatchBenchmark.subscriptions(endpoints, base: base, at: created)
             try await setup.createBatch(subs)
-            let server = ServerRef(id: "bench", name: "Expert Server")
+            let ids = subs.map(\.0.id)
             var n = 0
             while n < events {
                 let m = min(1_000, events - n)
-                _ = try await setup.enqueue((n..<(n + m)).map { k in
-                    (event: FlightEvent(id: "evt_bench_\(k)", type: .takeoff, at: created, server: server, flightId: "flight-\(k)",
-                                        callsign: "DAL\(k % 9000)", airport: "KLAX", data: ["groundSpeed": .number(152)]),
-                     subscriptionIds: [subs[k % subs.count].0.id])
-                }, now: created)
+                _ = try await setup.enqueue(DispatchBenchmark.events(n..<(n + m), subscriptionIds: ids, at: created), now: created)
                 n += m
             }
             progress("enqueued \(events) in schema \(schemaURL.schema ?? "")")

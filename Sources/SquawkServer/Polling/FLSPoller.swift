@@ -158,7 +158,7 @@ public final class FLSPoller: Service, Sendable {
     public func wantedInstances(now: Date) -> Set<String> {
         var wanted: Set<String> = []
         var anyFlight = false
-        for i in live.interests where i.expiresAt.map({ $0 > now }) ?? true {
+        for i in live.flsInterests where i.expiresAt.map({ $0 > now }) ?? true {
             switch i.kind {
             case .flsClub: wanted.insert(i.targetId.lowercased())
             case .flsFlight: anyFlight = true

@@ -8,17 +8,25 @@ import SquawkCore
 public final class LiveSubscriptions: Sendable {
     struct State {
         var byId: [String: PollInterest] = [:]
+        /// The FLS ones again, so the FLS poller need not walk every subscription.
+        var fls: [String: PollInterest] = [:]
         var matcher = Matcher()
         var version = 0
         /// The hash of the list the last ``replaceAll(_:)`` brought.
         var fingerprint: Int?
+
+        /// Sets (or with nil removes) the interest of subscription `id`.
+        mutating func set(_ id: String, _ interest: PollInterest?) {
+            byId[id] = interest
+            fls[id] = interest.flatMap { $0.kind == .flsFlight || $0.kind == .flsClub ? $0 : nil }
+        }
     }
     private let state = NIOLockedValueBox(State())
 
     public init(_ subscriptions: [Subscription] = []) {
         state.withLockedValue { s in
             for sub in subscriptions where sub.status == .active {
-                s.byId[sub.id] = PollInterest(sub)
+                s.set(sub.id, PollInterest(sub))
                 s.matcher.insert(sub)
             }
         }
@@ -30,10 +38,10 @@ public final class LiveSubscriptions: Sendable {
             switch change {
             case .upserted(let sub):
                 s.matcher.insert(sub)
-                if sub.status == .active { s.byId[sub.id] = PollInterest(sub) } else { s.byId[sub.id] = nil }
+                s.set(sub.id, sub.status == .active ? PollInterest(sub) : nil)
             case .deleted(let id):
                 s.matcher.remove(id: id)
-                s.byId[id] = nil
+                s.set(id, nil)
             }
             s.fingerprint = nil
             s.version += 1
@@ -48,15 +56,15 @@ public final class LiveSubscriptions: Sendable {
         hasher.combine(subscriptions)
         let fingerprint = hasher.finalize()
         guard state.withLockedValue({ $0.fingerprint != fingerprint }) else { return }
-        var byId: [String: PollInterest] = [:]
-        var matcher = Matcher()
+        var fresh = State()
         for sub in subscriptions where sub.status == .active {
-            byId[sub.id] = PollInterest(sub)
-            matcher.insert(sub)
+            fresh.set(sub.id, PollInterest(sub))
+            fresh.matcher.insert(sub)
         }
         state.withLockedValue { s in
-            s.byId = byId
-            s.matcher = matcher
+            s.byId = fresh.byId
+            s.fls = fresh.fls
+            s.matcher = fresh.matcher
             s.fingerprint = fingerprint
             s.version += 1
         }
@@ -64,6 +72,9 @@ public final class LiveSubscriptions: Sendable {
 
     /// What the poller needs to know of each active subscription.
     public var interests: [PollInterest] { state.withLockedValue { Array($0.byId.values) } }
+
+    /// The interests of the active FLS subscriptions (`fls_flight`, `fls_club`) only.
+    public var flsInterests: [PollInterest] { state.withLockedValue { Array($0.fls.values) } }
 
     public func interest(id: String) -> PollInterest? { state.withLockedValue { $0.byId[id] } }
 
