@@ -22,11 +22,19 @@ extension PostgresStore: DeliveryStore {
     /// in the batch, is skipped with all its deliveries), and each gets one pending delivery, due
     /// at `now`, per listed subscription that exists and is active. Each subscription's
     /// deliveries are numbered 1, 2, 3… in batch order, without gaps.
-    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
+    ///
+    /// With `commit`: its fence is checked first (``checkFence(_:_:)``), and its states are saved
+    /// in the same transaction.
+    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
+        guard !events.isEmpty || commit != nil else { return 0 }
         let items = try events.map { EnqueuedEvent(event: $0.event, data: try RowCoding.encodeEventData($0.event.data), subscriptionIds: $0.subscriptionIds) }
         let subscriptionIds = Array(Set(items.flatMap(\.subscriptionIds))).sorted()
         return try await transaction { conn in
+            if let commit {
+                if let fence = commit.fence { try await self.checkFence(fence, conn) }
+                try await self.savePollerStates(commit.states, at: commit.at, conn)
+            }
+            guard !items.isEmpty else { return 0 }
             // The counters first, locked in id order (the same order every writer uses).
             var lastSequence: [String: Int64] = [:]
             for r in try await self.rows(conn, """

@@ -16,11 +16,28 @@ extension PostgresStore: PollerStateStore {
     }
 
     public func savePollerState(key: String, value: Data, at: Date) async throws {
-        try await transaction { conn in
+        try await transaction { conn in try await self.savePollerStates([key: value], at: at, conn) }
+    }
+
+    /// Upserts `states` inside the caller's transaction.
+    func savePollerStates(_ states: [String: Data], at: Date, _ conn: PostgresConnection) async throws {
+        for (key, value) in states.sorted(by: { $0.key < $1.key }) {
             try await conn.query("""
                 INSERT INTO poller_state (key, value, updated_at) VALUES (\(key), \(value), \(at.pg))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                 """, logger: self.logger)
+        }
+    }
+
+    /// Inside the caller's transaction: fails with ``StoreError/Code/notLeader`` unless `fence`'s
+    /// holder holds its lease at its time, and locks the lease row (`FOR SHARE`) so no other
+    /// instance can take it over before the transaction ends.
+    func checkFence(_ fence: PollCommit.Fence, _ conn: PostgresConnection) async throws {
+        let held = try await rows(conn, """
+            SELECT 1 FROM leadership WHERE name = \(fence.name) AND holder = \(fence.holder) AND lease_until > \(fence.at.pg) FOR SHARE
+            """)
+        guard !held.isEmpty else {
+            throw StoreError(.notLeader, "the lease of \(fence.name) is no longer held by this instance; nothing was written")
         }
     }
 }

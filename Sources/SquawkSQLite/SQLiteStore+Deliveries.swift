@@ -22,11 +22,16 @@ extension SQLiteStore: DeliveryStore {
     /// at `now`, per listed subscription that exists and is active (unknown, disabled and repeated
     /// ids are skipped). Each subscription's deliveries are numbered 1, 2, 3… in batch order,
     /// without gaps; the ordering key is ``DeliveryOrdering/key(subscriptionId:event:)``.
-    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
+    ///
+    /// `commit`'s states are saved in the same transaction. Its fence always holds here: a SQLite
+    /// database has one process, which is always the leader (``acquireLeadership(_:holder:now:lease:)``).
+    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
+        guard !events.isEmpty || commit.map({ !$0.states.isEmpty }) == true else { return 0 }
         // JSON encoding happens before the write lock is taken.
         let items = try events.map { Enqueued(event: $0.event, data: try RowCoding.encodeEventData($0.event.data), subscriptionIds: $0.subscriptionIds) }
         return try await write { db in
+            if let commit { try Self.savePollerStates(commit.states, at: commit.at, db) }
+            guard !items.isEmpty else { return 0 }
             let stored = try String.fetchSet(db, sql: "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))",
                                              arguments: [Self.jsonArray(items.map(\.event.id))])
             var lastSequence: [String: Int64] = [:]

@@ -16,11 +16,15 @@ extension SQLiteStore: PollerStateStore {
     }
 
     public func savePollerState(key: String, value: Data, at: Date) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                INSERT INTO poller_state (key, value, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [key, value, at.timeIntervalSince1970])
-        }
+        try await write { db in try Self.savePollerStates([key: value], at: at, db) }
+    }
+
+    /// Upserts `states` inside the caller's transaction.
+    static func savePollerStates(_ states: [String: Data], at: Date, _ db: Database) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO poller_state (key, value, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """)
+        for (key, value) in states { try upsert.execute(arguments: [key, value, at.timeIntervalSince1970]) }
     }
 }

@@ -117,7 +117,11 @@ public protocol DeliveryStore: Sendable {
     /// Writes events and one delivery per (event, matching subscription) in ONE transaction,
     /// assigning per-subscription sequence numbers. An event id already stored is skipped (replay
     /// after a crash is harmless). Returns the number of deliveries created.
-    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int
+    ///
+    /// With `commit`, the poller's state is saved in the same transaction (the diff state the
+    /// events came from, so events and state never disagree), and with its `fence` nothing is
+    /// written unless the poller still holds its lease.
+    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int
     /// Claims up to `limit` due deliveries (pending with `nextAttemptAt <= now`, or inflight with an
     /// expired lease), at most one per ordering group and never one whose group has an earlier
     /// undelivered delivery, marking them inflight until `now + lease`.
@@ -154,6 +158,46 @@ public struct QueueStats: Sendable, Hashable {
     }
 }
 
+extension DeliveryStore {
+    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
+        try await enqueue(events, now: now, commit: nil)
+    }
+}
+
+/// What a poller writes together with the events of one poll, in their transaction: the states
+/// they were diffed into, and, when several instances share the store, the lease it polls under.
+///
+/// The fence is what makes a lease safe against a leader that stalls past it (a long pause, a
+/// slow store): its successor may already have taken over and be polling from the last saved
+/// state. A fenced commit checks, in the transaction and with the lease row locked against a
+/// takeover until it ends, that `holder` still holds `name` at `at`; if not it writes nothing and
+/// fails with ``StoreError/Code/notLeader``. Without the fence the stalled leader's events and the
+/// successor's could describe the same change under different ids, and both be delivered.
+public struct PollCommit: Sendable, Hashable {
+    public struct Fence: Sendable, Hashable {
+        /// The job's lease (``LeaderElection``), e.g. `poller/liveapi`.
+        public var name: String
+        public var holder: String
+        /// The committer's clock now (the lease must end after it).
+        public var at: Date
+        public init(name: String, holder: String, at: Date) {
+            self.name = name
+            self.holder = holder
+            self.at = at
+        }
+    }
+    /// Poller states to save (``PollerStateStore``), by key.
+    public var states: [String: Data]
+    public var fence: Fence?
+    public var at: Date
+
+    public init(states: [String: Data], fence: Fence? = nil, at: Date) {
+        self.states = states
+        self.fence = fence
+        self.at = at
+    }
+}
+
 /// A ``DeliveryStore`` that hands every call to `base` unless it implements the method itself:
 /// the shape of the decorators around a store (timing for benchmarks, counting, fault injection
 /// in tests), so each writes only what it changes.
@@ -162,8 +206,8 @@ public protocol DeliveryStoreDecorator: DeliveryStore {
 }
 
 extension DeliveryStoreDecorator {
-    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
-        try await base.enqueue(events, now: now)
+    public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
+        try await base.enqueue(events, now: now, commit: commit)
     }
     public func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
         try await base.claim(limit: limit, now: now, lease: lease)

@@ -9,6 +9,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case constraint
         /// The database is unavailable or failed.
         case unavailable
+        /// A poller's commit named a lease it no longer holds (``PollCommit/Fence``): another
+        /// instance polls now, and nothing was written.
+        case notLeader = "not_leader"
     }
     public var code: Code
     public var message: String

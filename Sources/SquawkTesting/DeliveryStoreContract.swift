@@ -30,7 +30,7 @@ import Testing
 /// - a response snippet longer than 1,024 characters is stored cut to 1,024.
 public enum DeliveryStoreContract {
     /// A store under test.
-    public typealias Store = any SubscriptionStore & DeliveryStore
+    public typealias Store = any SubscriptionStore & DeliveryStore & PollerStateStore & LeaderElection
 
     /// One named check.
     public typealias Case = ContractCase<Store>
@@ -39,6 +39,7 @@ public enum DeliveryStoreContract {
     public static let all: [Case] = [
         Case("enqueueAndClaim") { try await enqueueAndClaim($0) },
         Case("duplicateEventSkipped") { try await duplicateEventSkipped($0) },
+        Case("pollCommit") { try await pollCommit($0) },
         Case("sequencesGapless") { try await sequencesGapless($0) },
         Case("orderingPerKey") { try await orderingPerKey($0) },
         Case("leaseExpiry") { try await leaseExpiry($0) },
@@ -144,6 +145,29 @@ public enum DeliveryStoreContract {
         #expect(logA.map(\.sequence) == [1, 2])
         #expect(logA.map(\.createdAt) == [f.at(10), f.at(40)])
         #expect(try await log(store, b, f).isEmpty)
+    }
+
+    /// A poller's commit saves its states in the events' transaction, with or without events,
+    /// and under the fence of the lease its holder has.
+    public static func pollCommit(_ store: Store) async throws {
+        let f = Fixture()
+        let a = f.subscription(0)
+        _ = try await store.create(a, secret: f.secret(0), idempotency: nil)
+        let key = "diff/contract-" + f.salt, job = "poller/contract-" + f.salt
+        let e1 = f.event(1, flight: "A"), e2 = f.event(2, flight: "A")
+
+        #expect(try await store.enqueue([(e1, [a.id])], now: f.at(10), commit: PollCommit(states: [key: Data("one".utf8)], at: f.at(10))) == 1)
+        #expect(try await store.loadPollerStates()[key] == Data("one".utf8))
+        // No events (a quiet poll): the state still moves on.
+        #expect(try await store.enqueue([], now: f.at(20), commit: PollCommit(states: [key: Data("two".utf8)], at: f.at(20))) == 0)
+        #expect(try await store.loadPollerStates()[key] == Data("two".utf8))
+        // Under the lease the holder has.
+        #expect(try await store.acquireLeadership(job, holder: "h-" + f.salt, now: f.at(30), lease: .seconds(15)))
+        let fence = PollCommit.Fence(name: job, holder: "h-" + f.salt, at: f.at(5_000))
+        #expect(try await store.enqueue([(e2, [a.id])], now: f.at(5_000), commit: PollCommit(states: [key: Data("three".utf8)], fence: fence, at: f.at(5_000))) == 1)
+        #expect(try await store.loadPollerStates()[key] == Data("three".utf8))
+        #expect(try await log(store, a, f).map(\.eventId) == [e1.id, e2.id])
+        try await store.releaseLeadership(job, holder: "h-" + f.salt)
     }
 
     /// Sequence numbers are per subscription, 1, 2, 3… in enqueue order, without gaps, whatever

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SquawkCore
 import SquawkPostgres
 import SquawkStore
 import Testing
@@ -62,6 +63,41 @@ struct PostgresStoreTests {
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
             #expect(winners == 1)
+        }
+    }
+
+    @Test("a fenced commit writes nothing unless its holder still holds the lease: not another holder's, not after the lease ended")
+    func fencedCommit() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            let t0 = Date(timeIntervalSince1970: 1_767_225_600)
+            func at(_ s: Double) -> Date { t0.addingTimeInterval(s) }
+            let sub = Subscription(id: "sub_fence", ownerKeyId: "admin", target: SubscriptionTarget(kind: .server, id: "Expert Server"),
+                                   events: [.takeoff], notifyEndpoint: "https://hooks.example.com/x", createdAt: t0)
+            _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: t0), idempotency: nil)
+            func event(_ n: Int) -> FlightEvent { FlightEvent(id: "evt_fence_\(n)", type: .takeoff, at: at(Double(n)), flightId: "F") }
+            func commit(_ value: String, holder: String, at s: Double) -> PollCommit {
+                PollCommit(states: ["diff/fence": Data(value.utf8)], fence: .init(name: "poller/liveapi", holder: holder, at: at(s)), at: at(s))
+            }
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "a", now: at(0), lease: .seconds(15)))
+            #expect(try await store.enqueue([(event(1), [sub.id])], now: at(1), commit: commit("a1", holder: "a", at: 1)) == 1)
+
+            // Not the holder; the holder after its lease ended (even before anyone took over).
+            for (holder, s) in [("b", 2.0), ("a", 15.0)] {
+                await #expect(throws: StoreError(.notLeader, "the lease of poller/liveapi is no longer held by this instance; nothing was written")) {
+                    try await store.enqueue([(event(Int(s) + 10), [sub.id])], now: at(s), commit: commit("stale", holder: holder, at: s))
+                }
+            }
+            // b took over; a's late commit changes nothing, b's goes through.
+            #expect(try await store.acquireLeadership("poller/liveapi", holder: "b", now: at(16), lease: .seconds(15)))
+            await #expect(throws: StoreError.self) {
+                try await store.enqueue([(event(3), [sub.id])], now: at(16), commit: commit("a-late", holder: "a", at: 10))
+            }
+            #expect(try await store.loadPollerStates()["diff/fence"] == Data("a1".utf8))
+            #expect(try await store.enqueue([(event(4), [sub.id])], now: at(17), commit: commit("b1", holder: "b", at: 17)) == 1)
+            #expect(try await store.loadPollerStates()["diff/fence"] == Data("b1".utf8))
+            let log = try await store.deliveries(subscriptionId: sub.id, owner: "admin", status: nil, after: nil, limit: 10).items
+            #expect(Set(log.map(\.eventId)) == ["evt_fence_1", "evt_fence_4"])
+            #expect(log.map(\.sequence).sorted() == [1, 2], "refused commits took no sequence numbers")
         }
     }
 

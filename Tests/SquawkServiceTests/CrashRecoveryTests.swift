@@ -31,6 +31,8 @@ final class ReceivedLog: Sendable {
     var unique: Int { ids.withLockedValue { $0.count } }
     var total: Int { ids.withLockedValue { $0.values.reduce(0, +) } }
     func contains(all expected: [String]) -> Bool { ids.withLockedValue { d in expected.allSatisfy { d[$0] != nil } } }
+    /// The ids received more than once.
+    var repeated: Set<String> { ids.withLockedValue { Set($0.filter { $0.value > 1 }.keys) } }
 }
 
 @Suite("Crash recovery: SIGKILL mid-delivery loses nothing")

@@ -255,9 +255,9 @@ struct FLSPollerTests {
         let refused = NIOLockedValueBox(0)
         struct Down: Error {}
         init(_ base: SQLiteStore) { self.base = base }
-        func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date) async throws -> Int {
+        func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
             if failing.withLockedValue({ $0 }) { refused.withLockedValue { $0 += 1 }; throw Down() }
-            return try await base.enqueue(events, now: now)
+            return try await base.enqueue(events, now: now, commit: commit)
         }
     }
 

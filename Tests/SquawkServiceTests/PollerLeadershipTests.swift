@@ -172,3 +172,126 @@ struct PollerLeadershipTests {
         #expect(lastLeading < PollerTests.start.addingTimeInterval(15))
     }
 }
+
+/// An upstream whose flights request takes `delay` of real time (a slow upstream, or a busy
+/// machine holding the poller up mid-step).
+final class SlowUpstream: PollingUpstream {
+    let base: WorldUpstream
+    let delay: Duration
+    init(_ base: WorldUpstream, delay: Duration) {
+        self.base = base
+        self.delay = delay
+    }
+    func servers() async throws -> [ServerRef] { try await base.servers() }
+    func flightSamples(server: String) async throws -> [FlightSample] {
+        try await Task.sleep(for: delay)
+        return try await base.flightSamples(server: server)
+    }
+    func frequencies(server: String) async throws -> [ATCFrequency] { try await base.frequencies(server: server) }
+    func planSummary(server: String, flight: String) async throws -> FlightPlanSummary? { try await base.planSummary(server: server, flight: flight) }
+    func atisText(server: String, airport: String) async throws -> String? { try await base.atisText(server: server, airport: airport) }
+}
+
+/// A delivery store that checks a commit's fence against a ``MemoryElection``, as the
+/// PostgreSQL backend checks it against its lease rows.
+final class FencedOutbox: DeliveryStoreDecorator, Sendable {
+    let base: any DeliveryStore
+    let election: MemoryElection
+    let refused = NIOLockedValueBox(0)
+    init(_ base: any DeliveryStore, election: MemoryElection) {
+        self.base = base
+        self.election = election
+    }
+    func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
+        if let fence = commit?.fence {
+            let held = election.rows.withLockedValue { $0[fence.name].map { $0.holder == fence.holder && $0.until > fence.at } ?? false }
+            if !held {
+                refused.withLockedValue { $0 += 1 }
+                throw StoreError(.notLeader, "fenced")
+            }
+        }
+        return try await base.enqueue(events, now: now, commit: commit)
+    }
+}
+
+extension PollerLeadershipTests {
+    @Test("the lease is renewed during a step longer than the lease: no other instance can take over a leader that is merely slow")
+    func heartbeatDuringLongStep() async throws {
+        let store = try SQLiteStore.temporary()
+        let election = MemoryElection()
+        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let started = Date()
+        let world = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10),
+                                  clock: { PollerTests.start.addingTimeInterval(Date().timeIntervalSince(started)) })
+        // Every flights request takes 1.5 s; the lease is 0.6 s, renewed every 0.2 s.
+        let upstream = SlowUpstream(world, delay: .milliseconds(1_500))
+        let live = LiveSubscriptions()
+        let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
+                            live: live, stateStore: store,
+                            leadership: PollerLeadership(election: election, holder: "a", lease: .milliseconds(600),
+                                                         renewEvery: .milliseconds(200), refreshEvery: .seconds(5)))
+        let running = Task { try await poller.run() }
+        defer { running.cancel() }
+        // Wait until a leads (its first step, with the slow flights request, starts at once).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while election.holder("poller/liveapi") != "a" {
+            guard ContinuousClock.now < deadline else { Issue.record("no leader within 20 s"); return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Through the slow step and after it, a contender asks every 50 ms and never gets the lease.
+        var contenderWon = 0
+        let end = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < end {
+            if try await election.acquireLeadership("poller/liveapi", holder: "b", now: Date(), lease: .milliseconds(600)) { contenderWon += 1 }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(contenderWon == 0)
+        #expect(election.holder("poller/liveapi") == "a")
+        #expect(world.requests.contains { $0.what.hasPrefix("flights/") }, "the slow step ran")
+        #expect(try await store.loadPollerStates().keys.contains { $0.hasPrefix("diff/") }, "and committed its snapshot")
+        #expect(poller.gate?.isLeader(at: Date()) == true)
+    }
+
+    @Test("a leader whose lease passed to another instance mid-step writes nothing (the store fences the commit), keeps its state and stops polling")
+    func fencedLeaderStepsDown() async throws {
+        let store = try SQLiteStore.temporary()
+        let election = MemoryElection()
+        let clock = TestClock(PollerTests.start)
+        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
+        let outbox = FencedOutbox(store, election: election)
+        let live = LiveSubscriptions()
+        let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: outbox, subscriptions: store, live: live),
+                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
+        // a leads and polls for a while: events and state are committed under its lease.
+        for _ in 0..<120 {
+            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        let events = try await store.queueStats(now: clock.now).pending
+        let saved = try await store.loadPollerStates()
+        #expect(events > 0)
+        #expect(outbox.refused.withLockedValue { $0 } == 0)
+
+        // b takes the lease over (a stalled past it, say) while a still believes it leads.
+        election.rows.withLockedValue { $0["poller/liveapi"] = .init(holder: "b", until: clock.now.addingTimeInterval(15)) }
+        var refusedAt: Date?
+        for _ in 0..<60 where refusedAt == nil {
+            await poller.step(now: clock.now)
+            if outbox.refused.withLockedValue({ $0 }) > 0 { refusedAt = clock.now }
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        #expect(refusedAt != nil, "a's next snapshot commit was refused")
+        #expect(try await store.queueStats(now: clock.now).pending == events, "nothing was written")
+        #expect(try await store.loadPollerStates().filter { $0.key.hasPrefix("diff/") } == saved.filter { $0.key.hasPrefix("diff/") })
+        #expect(poller.gate?.isLeader(at: clock.now) == false, "a stopped polling at once")
+        let before = upstream.requests.count
+        for _ in 0..<20 {
+            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
+            clock.set(clock.now.addingTimeInterval(0.5))
+        }
+        #expect(upstream.requests.count == before, "and did not poll again while b holds the lease")
+    }
+}

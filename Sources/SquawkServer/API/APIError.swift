@@ -53,6 +53,8 @@ public struct APIError: Error, Sendable {
             case .conflict: return APIError(.conflict, "conflict", e.message)
             case .constraint: return APIError(.unprocessableContent, "constraint_violated", e.message)
             case .unavailable: return APIError(.serviceUnavailable, "store_unavailable", "the database is unavailable; retry later")
+            // Pollers only; no route writes under a lease.
+            case .notLeader: return APIError(.serviceUnavailable, "not_leader", "this instance does not lead the job; retry later")
             }
         case let e as any HTTPResponseError:
             let status = e.status

@@ -24,14 +24,15 @@ public struct EventPipeline: Sendable {
         self.onEnqueued = onEnqueued
     }
 
-    /// Enqueues deliveries for `events`; returns how many deliveries were created.
+    /// Enqueues deliveries for `events` and, in the same transaction, saves `commit`'s states
+    /// (under its fence, see ``PollCommit``); returns how many deliveries were created.
     @discardableResult
-    public func publish(_ events: [FlightEvent], now: Date) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
+    public func publish(_ events: [FlightEvent], now: Date, commit: PollCommit? = nil) async throws -> Int {
+        guard !events.isEmpty || commit != nil else { return 0 }
         for e in events { Counter(label: "squawk_events_total", dimensions: [("type", e.type.rawValue)]).increment() }
         let matches = live.match(events)
         let batch = zip(events, matches).filter { !$0.1.isEmpty }.map { (event: $0.0, subscriptionIds: $0.1) }
-        let created = batch.isEmpty ? 0 : try await deliveries.enqueue(batch, now: now)
+        let created = batch.isEmpty && commit == nil ? 0 : try await deliveries.enqueue(batch, now: now, commit: commit)
         Counter(label: "squawk_deliveries_enqueued_total").increment(by: created)
         if created > 0 { onEnqueued() }
         try await endFinishedFlights(batch, now: now)

@@ -44,7 +44,7 @@ public struct FLSPollerConfiguration: Sendable {
 /// (``FLSDiffer``) and publishes the events through the same pipeline as the Live API's.
 ///
 /// Each instance has its own ``RequestBudget``, checked before every request (the token request
-/// included). The diff state is saved after each publish under `fls/<instance>`; the records
+/// included). The diff state is saved with each publish, in its transaction, under `fls/<instance>`; the records
 /// themselves stay in memory for the length of one step.
 ///
 /// The first poll of an instance (no saved state, or a saved cursor older than
@@ -235,7 +235,10 @@ public final class FLSPoller: Service, Sendable {
             let events = FLSDiffer.diff(&next, flights: flights, instance: name, observedAt: now, seeding: seeding)
             next.cursor = reply.serverDate ?? now
             next.prune(now: now)
-            try await pipeline.publish(events, now: now)
+            // Events, state and cursor in one transaction, under the lease when there is one.
+            let commit = stateStore == nil ? nil
+                : PollCommit(states: ["fls/" + name: try JSONEncoder().encode(next)], fence: gate?.fence(at: self.now()), at: now)
+            try await pipeline.publish(events, now: now, commit: commit)
             state.withLockedValue { s in
                 s.instances[name]?.diff = next
                 s.instances[name]?.toFetch = pending
@@ -243,15 +246,15 @@ public final class FLSPoller: Service, Sendable {
                 s.instances[name]?.reseed = false
             }
             if seeding { logger.info("FLS instance seeded", metadata: ["instance": "\(name)", "legs": "\(next.legs.count)"]) }
-            try await save(name, now: now)
+        } catch let e as StoreError where e.code == .notLeader {
+            gate?.fenced()
         } catch let e as FLSError {
             count(name, "error")
             handle(e, instance: name, now: now)
             if case .rateLimited = e.code { _ = await shareBudget(name, now) }
         } catch {
-            // The store failed. Before the publish: nothing changed, the next poll reads the same
-            // window. After it (saving the state): events are in the outbox; a restart reads the
-            // window again and the outbox skips the ids it already has.
+            // The store failed: nothing changed (events and state are one transaction), the next
+            // poll reads the same window.
             logger.error("FLS poll not completed", metadata: ["instance": "\(name)", "error": "\(error)"])
         }
     }
@@ -310,11 +313,6 @@ public final class FLSPoller: Service, Sendable {
             logger.warning("cannot record the FLS request budget in the store; request not sent", metadata: ["instance": "\(name)", "error": "\(error)"])
             return false
         }
-    }
-
-    func save(_ name: String, now: Date) async throws {
-        guard let stateStore, let diff = state.withLockedValue({ $0.instances[name]?.diff }) else { return }
-        try await stateStore.savePollerState(key: "fls/" + name, value: try JSONEncoder().encode(diff), at: now)
     }
 
     private func count(_ instance: String, _ outcome: String) {

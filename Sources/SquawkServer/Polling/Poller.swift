@@ -245,6 +245,9 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             _ = await shareBudget(now)
             record(task, "rate_limited", started)
             logger.warning("Live API answered 429; backing off", metadata: ["seconds": "\(Int(wait.rounded()))", "request": "\(Self.endpoint(task))"])
+        } catch let e as StoreError where e.code == .notLeader {
+            record(task, "fenced", started)
+            gate?.fenced()
         } catch {
             record(task, "error", started)
             logger.warning("Live API request failed", metadata: ["request": "\(Self.endpoint(task))", "error": "\(error)"])
@@ -253,14 +256,14 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
 
     /// Builds the server's snapshot, diffs it, publishes the events and saves the diff state.
     func snapshot(server: String, flights: [FlightSample], atc: [ATCFrequency]?, now: Date) async throws {
-        let (events, data, kept) = state.withLockedValue { s -> ([FlightEvent], Data?, Snapshot) in
+        let (events, data, kept) = state.withLockedValue { s -> ([FlightEvent], DiffState, Snapshot) in
             let ref = s.servers.first { $0.id == server } ?? ServerRef(id: server, name: server)
             let snap = Snapshot(server: ref, takenAt: now, flights: flights, atc: atc,
                                 flightPlans: s.pendingPlans.removeValue(forKey: server) ?? [:],
                                 atis: s.pendingATIS.removeValue(forKey: server) ?? [:])
+            // Diffed on a copy: the new state is kept only once its events are in the outbox.
             var diff = s.diff[server] ?? DiffState()
             let events = SnapshotDiffer.apply(snap, to: &diff, config: configuration.diff)
-            s.diff[server] = diff
             var kept = snap
             if kept.atc == nil { kept.atc = s.latest[server]?.atc }
             s.latest[server] = kept
@@ -270,12 +273,17 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             s.airportsWithATC[server] = Set((kept.atc ?? []).compactMap { $0.airportICAO?.uppercased() })
             // Forget plans of flights no snapshot shows any more.
             s.plans = s.plans.filter { flightServer[$0.key.lowercased()] != nil }
-            return (events, try? JSONEncoder().encode(diff), kept)
+            return (events, diff, kept)
         }
         let watchedNow = watched(kept)
         state.withLockedValue { $0.watched[server] = watchedNow }
-        try await pipeline.publish(events, now: now)
-        if let data, let stateStore { try await stateStore.savePollerState(key: "diff/\(server)", value: data, at: now) }
+        // Events and the state they lead to, in one transaction (the state store is the outbox's
+        // database), under the lease when there is one: a leader that stalled past its lease
+        // writes nothing over its successor's work.
+        let commit = stateStore == nil ? nil
+            : PollCommit(states: (try? JSONEncoder().encode(data)).map { ["diff/\(server)": $0] } ?? [:], fence: gate?.fence(at: self.now()), at: now)
+        try await pipeline.publish(events, now: now, commit: commit)
+        state.withLockedValue { $0.diff[server] = data }
     }
 
     // MARK: - Helpers
