@@ -1594,6 +1594,10 @@ public enum OpenAPIDocument {
           "activeSubscriptions"
         ],
         "properties": {
+          "pollingLeader": {
+            "type": "boolean",
+            "description": "With several instances on one database: whether this instance polls the Live API for the cluster now. Absent with one instance."
+          },
           "upstreamReady": {
             "type": "boolean"
           },

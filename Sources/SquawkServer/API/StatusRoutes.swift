@@ -20,6 +20,9 @@ public struct ServiceStatus: Encodable, Sendable {
     public var budgetUsedLastMinute: Int
     public var degraded: Bool
     public var activeSubscriptions: Int
+    /// With several instances on one store: whether this instance polls the Live API for the
+    /// cluster now (holds the `poller/liveapi` lease). Absent with one instance, which always polls.
+    public var pollingLeader: Bool?
     /// The FLS instances, when any is configured.
     public var fls: [FLSInstanceStatus]?
     public var queue: Queue?

@@ -362,7 +362,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             return ServiceStatus(upstreamReady: !s.servers.isEmpty, servers: servers, plan: plan.summary,
                                  planRequestsPerMinute: plan.requestsPerMinute, budgetPerMinute: configuration.requestsPerMinute,
                                  budgetUsedLastMinute: s.budget.used(at: now), degraded: plan.degraded,
-                                 activeSubscriptions: active, queue: nil)
+                                 activeSubscriptions: active, pollingLeader: gate?.isLeader(at: now), queue: nil)
         }
     }
 
