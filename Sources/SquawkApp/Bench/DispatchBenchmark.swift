@@ -228,33 +228,37 @@ public enum PostgresDispatchBenchmark {
             let counts = NIOLockedValueBox([Int](repeating: 0, count: instances))
             let clock = ContinuousClock()
             let start = clock.now
-            var undelivered = events
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for i in 0..<instances {
-                    group.addTask {
-                        let store = PostgresStore(url: schemaURL, maximumConnections: 8)
-                        try await store.withRunning {
-                            let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
-                            defer { transport.shutdown() }
-                            var config = DispatcherConfiguration()
-                            config.batchSize = batchSize
-                            config.concurrency = concurrency
-                            config.pipelineDepth = pipelineDepth
-                            let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
-                            let counting = CountingStore(store) { k in counts.withLockedValue { $0[i] += k } }
-                            try await Dispatcher(store: counting, transport: transport, endpointPolicy: policy, configuration: config).run()
-                        }
+            // Unstructured, like separate processes: stopped by cancellation once measured, not
+            // waited for (the result does not depend on how fast they wind down).
+            let dispatchers = (0..<instances).map { i in
+                Task {
+                    let store = PostgresStore(url: schemaURL, maximumConnections: 8)
+                    try await store.withRunning {
+                        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+                        defer { transport.shutdown() }
+                        var config = DispatcherConfiguration()
+                        config.batchSize = batchSize
+                        config.concurrency = concurrency
+                        config.pipelineDepth = pipelineDepth
+                        let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
+                        let counting = CountingStore(store) { k in counts.withLockedValue { $0[i] += k } }
+                        try await Dispatcher(store: counting, transport: transport, endpointPolicy: policy, configuration: config).run()
                     }
                 }
-                // Counted as acknowledgements pass, not by asking the database (which shares the cores).
-                while counts.withLockedValue({ $0.reduce(0, +) }) < events, clock.now < start + .seconds(600) {
-                    try await clock.sleep(for: .milliseconds(5))
-                }
-                group.cancelAll()
             }
-            let stats = try await setup.queueStats(now: Date())
-            undelivered = stats.pending + stats.inflight
+            // Counted as acknowledgements pass, not by asking the database (which shares the cores).
+            var reported = clock.now
+            while counts.withLockedValue({ $0.reduce(0, +) }) < events, clock.now < start + .seconds(600) {
+                try await clock.sleep(for: .milliseconds(5))
+                if clock.now - reported > .seconds(5) {
+                    reported = clock.now
+                    progress("delivered \(counts.withLockedValue { $0 })")
+                }
+            }
             let took = clock.now - start
+            for d in dispatchers { d.cancel() }
+            let stats = try await setup.queueStats(now: Date())
+            let undelivered = stats.pending + stats.inflight
             return Result(instances: instances, events: events, deliveriesPerSecond: Double(events - undelivered) / took.timeInterval,
                           undelivered: undelivered, perInstance: counts.withLockedValue { $0 })
         }
