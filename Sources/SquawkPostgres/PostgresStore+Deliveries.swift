@@ -23,83 +23,91 @@ extension PostgresStore: DeliveryStore {
     /// at `now`, per listed subscription that exists and is active. Each subscription's
     /// deliveries are numbered 1, 2, 3… in batch order, without gaps.
     ///
-    /// With `commit`: its fence is checked first (``checkFence(_:_:)``), and its states are saved
-    /// in the same transaction.
+    /// With `commit`: its states are saved in the same transaction, and its fence is checked
+    /// last, just before the commit (``checkFence(_:_:)``).
     public func enqueue(_ events: [(event: FlightEvent, subscriptionIds: [String])], now: Date, commit: PollCommit?) async throws -> Int {
         guard !events.isEmpty || commit != nil else { return 0 }
         let items = try events.map { EnqueuedEvent(event: $0.event, data: try RowCoding.encodeEventData($0.event.data), subscriptionIds: $0.subscriptionIds) }
         let subscriptionIds = Array(Set(items.flatMap(\.subscriptionIds))).sorted()
         return try await transaction { conn in
+            let created = try await self.insert(items, subscriptionIds: subscriptionIds, now: now, conn)
             if let commit {
-                if let fence = commit.fence { try await self.checkFence(fence, conn) }
                 try await self.savePollerStates(commit.states, at: commit.at, conn)
+                // Last, so the lease row is locked only for the commit, not while the rows go in
+                // (a long lock would hold up the holder's own renewals).
+                if let fence = commit.fence { try await self.checkFence(fence, conn) }
             }
-            guard !items.isEmpty else { return 0 }
-            // The counters first, locked in id order (the same order every writer uses).
-            var lastSequence: [String: Int64] = [:]
-            for r in try await self.rows(conn, """
-                SELECT id, last_delivery_sequence FROM subscriptions WHERE status = 'active' AND id = ANY(\(subscriptionIds))
-                ORDER BY id FOR UPDATE
-                """) {
-                lastSequence[try r[0].decode(String.self)] = try r[1].decode(Int64.self)
-            }
-
-            // New events: one per id (the first of the batch), those already stored skipped.
-            var firstOfId = Set<String>()
-            let fresh = items.filter { firstOfId.insert($0.event.id).inserted }
-            var inserted = Set<String>()
-            for chunk in fresh.chunked(PostgresColumns.rowsPerStatement) {
-                var binds = PostgresBindings(capacity: chunk.count * 14)
-                for item in chunk { PostgresColumns.bindEvent(item.event, data: item.data, createdAt: now, into: &binds) }
-                let sql = """
-                    INSERT INTO events (\(PostgresColumns.eventInsertColumns))
-                    VALUES \(PostgresColumns.valuesList(rows: chunk.count, casts: PostgresColumns.eventInsertCasts))
-                    ON CONFLICT (id) DO NOTHING RETURNING id
-                    """
-                for r in try await self.rows(conn, PostgresQuery(unsafeSQL: sql, binds: binds)) { inserted.insert(try r[0].decode(String.self)) }
-            }
-
-            // Deliveries, numbered per subscription in batch order.
-            var planned: [PlannedDelivery] = []
-            var rng = IDRandom()
-            for item in fresh where inserted.contains(item.event.id) {
-                var seen = Set<String>()
-                for subscriptionId in item.subscriptionIds where seen.insert(subscriptionId).inserted {
-                    guard let last = lastSequence[subscriptionId] else { continue }
-                    lastSequence[subscriptionId] = last + 1
-                    planned.append(PlannedDelivery(id: Identifiers.make(prefix: "dlv", at: now, using: &rng), eventId: item.event.id,
-                                                   subscriptionId: subscriptionId, sequence: last + 1,
-                                                   orderingKey: DeliveryOrdering.key(subscriptionId: subscriptionId, event: item.event)))
-                }
-            }
-            guard !planned.isEmpty else { return 0 }
-            for chunk in planned.chunked(PostgresColumns.rowsPerStatement) {
-                var binds = PostgresBindings(capacity: chunk.count * 7)
-                for d in chunk {
-                    binds.append(d.id)
-                    binds.append(d.eventId)
-                    binds.append(d.subscriptionId)
-                    binds.append(d.sequence)
-                    binds.append(d.orderingKey)
-                    binds.append(now.pg)
-                    binds.append(now.pg)
-                }
-                let sql = """
-                    INSERT INTO deliveries (id, event_id, subscription_id, sequence, ordering_key, next_attempt_at, created_at, status, attempts)
-                    SELECT v.*, 'pending', 0 FROM (VALUES \(PostgresColumns.valuesList(rows: chunk.count, casts: Self.deliveryInsertCasts))) AS v
-                    """
-                try await conn.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
-            }
-            var touched: [String: Int64] = [:]
-            for d in planned { touched[d.subscriptionId] = d.sequence }
-            let ids = touched.keys.sorted()
-            let sequences = ids.map { touched[$0]! }
-            try await conn.query("""
-                UPDATE subscriptions AS s SET last_delivery_sequence = v.last
-                FROM unnest(\(ids)::text[], \(sequences)::bigint[]) AS v(id, last) WHERE s.id = v.id
-                """, logger: self.logger)
-            return planned.count
+            return created
         }
+    }
+
+    /// `enqueue`'s rows, inside its transaction.
+    private func insert(_ items: [EnqueuedEvent], subscriptionIds: [String], now: Date, _ conn: PostgresConnection) async throws -> Int {
+        guard !items.isEmpty else { return 0 }
+        // The counters first, locked in id order (the same order every writer uses).
+        var lastSequence: [String: Int64] = [:]
+        for r in try await self.rows(conn, """
+            SELECT id, last_delivery_sequence FROM subscriptions WHERE status = 'active' AND id = ANY(\(subscriptionIds))
+            ORDER BY id FOR UPDATE
+            """) {
+            lastSequence[try r[0].decode(String.self)] = try r[1].decode(Int64.self)
+        }
+
+        // New events: one per id (the first of the batch), those already stored skipped.
+        var firstOfId = Set<String>()
+        let fresh = items.filter { firstOfId.insert($0.event.id).inserted }
+        var inserted = Set<String>()
+        for chunk in fresh.chunked(PostgresColumns.rowsPerStatement) {
+            var binds = PostgresBindings(capacity: chunk.count * 14)
+            for item in chunk { PostgresColumns.bindEvent(item.event, data: item.data, createdAt: now, into: &binds) }
+            let sql = """
+                INSERT INTO events (\(PostgresColumns.eventInsertColumns))
+                VALUES \(PostgresColumns.valuesList(rows: chunk.count, casts: PostgresColumns.eventInsertCasts))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """
+            for r in try await self.rows(conn, PostgresQuery(unsafeSQL: sql, binds: binds)) { inserted.insert(try r[0].decode(String.self)) }
+        }
+
+        // Deliveries, numbered per subscription in batch order.
+        var planned: [PlannedDelivery] = []
+        var rng = IDRandom()
+        for item in fresh where inserted.contains(item.event.id) {
+            var seen = Set<String>()
+            for subscriptionId in item.subscriptionIds where seen.insert(subscriptionId).inserted {
+                guard let last = lastSequence[subscriptionId] else { continue }
+                lastSequence[subscriptionId] = last + 1
+                planned.append(PlannedDelivery(id: Identifiers.make(prefix: "dlv", at: now, using: &rng), eventId: item.event.id,
+                                               subscriptionId: subscriptionId, sequence: last + 1,
+                                               orderingKey: DeliveryOrdering.key(subscriptionId: subscriptionId, event: item.event)))
+            }
+        }
+        guard !planned.isEmpty else { return 0 }
+        for chunk in planned.chunked(PostgresColumns.rowsPerStatement) {
+            var binds = PostgresBindings(capacity: chunk.count * 7)
+            for d in chunk {
+                binds.append(d.id)
+                binds.append(d.eventId)
+                binds.append(d.subscriptionId)
+                binds.append(d.sequence)
+                binds.append(d.orderingKey)
+                binds.append(now.pg)
+                binds.append(now.pg)
+            }
+            let sql = """
+                INSERT INTO deliveries (id, event_id, subscription_id, sequence, ordering_key, next_attempt_at, created_at, status, attempts)
+                SELECT v.*, 'pending', 0 FROM (VALUES \(PostgresColumns.valuesList(rows: chunk.count, casts: Self.deliveryInsertCasts))) AS v
+                """
+            try await conn.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
+        }
+        var touched: [String: Int64] = [:]
+        for d in planned { touched[d.subscriptionId] = d.sequence }
+        let ids = touched.keys.sorted()
+        let sequences = ids.map { touched[$0]! }
+        try await conn.query("""
+            UPDATE subscriptions AS s SET last_delivery_sequence = v.last
+            FROM unnest(\(ids)::text[], \(sequences)::bigint[]) AS v(id, last) WHERE s.id = v.id
+            """, logger: self.logger)
+        return planned.count
     }
 
     /// In one transaction: locks (skipping rows another claimer holds) up to `limit` due
@@ -455,11 +463,4 @@ struct PlannedDelivery: Sendable {
     var subscriptionId: String
     var sequence: Int64
     var orderingKey: String
-}
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
 }

@@ -45,6 +45,7 @@ public enum DeliveryStoreContract {
         Case("leaseExpiry") { try await leaseExpiry($0) },
         Case("pacedCompletion") { try await pacedCompletion($0) },
         Case("retryScheduling") { try await retryScheduling($0) },
+        Case("failingClock") { try await failingClock($0) },
         Case("disableSubscription") { try await disableSubscription($0) },
         Case("ownerIsolation") { try await ownerIsolation($0) },
         Case("pagination") { try await pagination($0) },
@@ -336,6 +337,39 @@ public enum DeliveryStoreContract {
     /// A failed attempt is logged and schedules the next one: pending, not due before its time,
     /// with the attempt's status code and error; claims take the oldest due first; the final
     /// outcome (delivered or failed) records the completion time. One `complete` applies a batch.
+    /// A subscription's continuous-failure clock (``ClaimedDelivery/failingSince``), as applying
+    /// a batch's real attempts in order leaves it: a failure starts it if it is not running, a
+    /// success stops it, a paced completion (attempt 0) does neither; within one batch the last
+    /// word wins.
+    public static func failingClock(_ store: Store) async throws {
+        let f = Fixture()
+        let s = f.subscription(0)
+        _ = try await store.create(s, secret: f.secret(0), idempotency: nil)
+        // One delivery per flight, so none waits for another.
+        #expect(try await store.enqueue((0..<8).map { (f.event($0, flight: "F\($0)"), [s.id]) }, now: f.at(0)) == 8)
+        var t = 1_000
+        /// Claims every delivery due by `t` and completes the first `outcomes.count` of them in one batch.
+        func batch(_ outcomes: [(attempt: Int, next: DeliveryCompletion.Next)]) async throws -> Date? {
+            t += 1_000
+            let claimed = try await store.claim(limit: 10, now: f.at(t), lease: .seconds(30))
+            try #require(claimed.count >= outcomes.count)
+            try await store.complete(zip(claimed, outcomes).map { c, o in
+                let failed = if case .delivered = o.next { false } else { true }
+                return completion(c.delivery, attempt: o.attempt, at: f.at(t), status: failed ? 503 : 200, next: o.next)
+            })
+            // Release the rest (paced, due now) and read the clock from the next claim.
+            let rest = Array(claimed.dropFirst(outcomes.count))
+            try await store.complete(rest.map { completion($0.delivery, attempt: 0, at: f.at(t), status: nil, next: .retry(at: f.at(t))) })
+            return try await store.claim(limit: 1, now: f.at(t + 1), lease: .milliseconds(1)).first?.failingSince
+        }
+        let retry = { DeliveryCompletion.Next.retry(at: f.at(t)) }
+        #expect(try await batch([(1, retry())]) == f.at(2_000), "a failure starts the clock")
+        #expect(try await batch([(1, retry())]) == f.at(2_000), "a later failure leaves it running")
+        #expect(try await batch([(0, retry())]) == f.at(2_000), "a paced completion is no attempt")
+        #expect(try await batch([(1, .delivered), (1, retry())]) == f.at(5_000), "stopped, then started again in one batch")
+        #expect(try await batch([(1, retry()), (1, .delivered)]) == nil, "started (already running), then stopped")
+    }
+
     public static func retryScheduling(_ store: Store) async throws {
         let f = Fixture()
         let s = f.subscription(0)

@@ -173,18 +173,17 @@ struct PollerLeadershipTests {
     }
 }
 
-/// An upstream whose flights request takes `delay` of real time (a slow upstream, or a busy
-/// machine holding the poller up mid-step).
-final class SlowUpstream: PollingUpstream {
+/// An upstream whose flights requests wait until the test lets them through: a step held up for
+/// as long as the test likes (a slow upstream, a busy machine).
+final class GatedUpstream: PollingUpstream {
     let base: WorldUpstream
-    let delay: Duration
-    init(_ base: WorldUpstream, delay: Duration) {
-        self.base = base
-        self.delay = delay
-    }
+    let entered = NIOLockedValueBox(false)
+    let open = NIOLockedValueBox(false)
+    init(_ base: WorldUpstream) { self.base = base }
     func servers() async throws -> [ServerRef] { try await base.servers() }
     func flightSamples(server: String) async throws -> [FlightSample] {
-        try await Task.sleep(for: delay)
+        entered.withLockedValue { $0 = true }
+        while !open.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
         return try await base.flightSamples(server: server)
     }
     func frequencies(server: String) async throws -> [ATCFrequency] { try await base.frequencies(server: server) }
@@ -219,38 +218,35 @@ extension PollerLeadershipTests {
     func heartbeatDuringLongStep() async throws {
         let store = try SQLiteStore.temporary()
         let election = MemoryElection()
+        let clock = TestClock(PollerTests.start)
         let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
         _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
-        let started = Date()
-        let world = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10),
-                                  clock: { PollerTests.start.addingTimeInterval(Date().timeIntervalSince(started)) })
-        // Every flights request takes 1.5 s; the lease is 0.6 s, renewed every 0.2 s.
-        let upstream = SlowUpstream(world, delay: .milliseconds(1_500))
+        let upstream = GatedUpstream(WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now }))
         let live = LiveSubscriptions()
+        // The defaults: a 15 s lease renewed every 5 s, on the test's clock.
         let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                            live: live, stateStore: store,
-                            leadership: PollerLeadership(election: election, holder: "a", lease: .milliseconds(600),
-                                                         renewEvery: .milliseconds(200), refreshEvery: .seconds(5)))
+                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
         let running = Task { try await poller.run() }
         defer { running.cancel() }
-        // Wait until a leads (its first step, with the slow flights request, starts at once).
-        let deadline = ContinuousClock.now + .seconds(20)
-        while election.holder("poller/liveapi") != "a" {
-            guard ContinuousClock.now < deadline else { Issue.record("no leader within 20 s"); return }
-            try await Task.sleep(for: .milliseconds(10))
+        func until() -> Date? { election.rows.withLockedValue { $0["poller/liveapi"]?.until } }
+        try await CrashRecoveryTests.wait("a leading and stuck in its flights request", seconds: 30) {
+            election.holder("poller/liveapi") == "a" && upstream.entered.withLockedValue { $0 }
         }
-        // Through the slow step and after it, a contender asks every 50 ms and never gets the lease.
-        var contenderWon = 0
-        let end = ContinuousClock.now + .seconds(3)
-        while ContinuousClock.now < end {
-            if try await election.acquireLeadership("poller/liveapi", holder: "b", now: Date(), lease: .milliseconds(600)) { contenderWon += 1 }
-            try await Task.sleep(for: .milliseconds(50))
+        // One minute passes on the step's clock while the step is stuck. Each renewal period the
+        // lease is renewed from the new time, so another instance asking finds it held.
+        for _ in 0..<12 {
+            clock.set(clock.now.addingTimeInterval(5))
+            let now = clock.now
+            try await CrashRecoveryTests.wait("the lease renewed at \(now)", seconds: 30) { until() == now.addingTimeInterval(15) }
+            #expect(try await election.acquireLeadership("poller/liveapi", holder: "b", now: now.addingTimeInterval(14.9), lease: .seconds(15)) == false)
         }
-        #expect(contenderWon == 0)
         #expect(election.holder("poller/liveapi") == "a")
-        #expect(world.requests.contains { $0.what.hasPrefix("flights/") }, "the slow step ran")
-        #expect(try await store.loadPollerStates().keys.contains { $0.hasPrefix("diff/") }, "and committed its snapshot")
-        #expect(poller.gate?.isLeader(at: Date()) == true)
+        #expect(poller.gate?.isLeader(at: clock.now) == true)
+        // The step ends and commits under the lease it still holds.
+        upstream.open.withLockedValue { $0 = true }
+        try await CrashRecoveryTests.waitAsync("the snapshot committed", seconds: 30) {
+            try await store.loadPollerStates().keys.contains { $0.hasPrefix("diff/") }
+        }
     }
 
     @Test("a leader whose lease passed to another instance mid-step writes nothing (the store fences the commit), keeps its state and stops polling")
