@@ -464,3 +464,10 @@ struct PlannedDelivery: Sendable {
     var sequence: Int64
     var orderingKey: String
 }
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -164,18 +164,8 @@ extension SQLiteStore: DeliveryStore {
     /// A completion for a delivery already delivered or failed logs its attempt but leaves the
     /// outcome: a late report from a worker whose lease expired cannot undo what the worker that
     /// claimed it next recorded.
-    ///
-    /// The usual batch (no subscription disabled) is written set-based: one multi-row statement
-    /// per kind of write and chunk, instead of three or four statements per delivery; the result
-    /// is the same as applying the completions one by one, which a batch that disables a
-    /// subscription still does.
     public func complete(_ completions: [DeliveryCompletion]) async throws {
         guard !completions.isEmpty else { return }
-        let disables = completions.contains { if case .disableSubscription = $0.next { true } else { false } }
-        if !disables {
-            try await write { db in try Self.completeSetBased(db, completions) }
-            return
-        }
         try await write { db in
             let ids = Array(Set(completions.map(\.attempt.deliveryId)))
             var current = try Self.fetchDeliveries(db, ids: ids)
@@ -203,107 +193,6 @@ extension SQLiteStore: DeliveryStore {
                     try Self.disableSubscription(db, id: after.subscriptionId, reason: reason, at: completion.attempt.at)
                     // Siblings in this batch may have just been failed.
                     current.merge(try Self.fetchDeliveries(db, ids: ids.filter { current[$0]?.subscriptionId == after.subscriptionId })) { $1 }
-                }
-            }
-        }
-    }
-
-    /// ``complete(_:)`` for a batch that disables no subscription: the outcomes are worked out in
-    /// memory, in order, then written with a few set-based statements.
-    static func completeSetBased(_ db: Database, _ completions: [DeliveryCompletion]) throws {
-        var current = try fetchDeliveries(db, ids: Array(Set(completions.map(\.attempt.deliveryId))))
-        var attempts: [DeliveryAttempt] = []
-        var changedOrder: [String] = []
-        var changed: [String: Delivery] = [:]
-        var clock = FailingClock()
-        for completion in completions {
-            let id = completion.attempt.deliveryId
-            guard let before = current[id] else { continue }
-            if completion.attempt.attempt > 0 {
-                attempts.append(RowCoding.storable(completion.attempt))
-                let delivered = if case .delivered = completion.next { true } else { false }
-                clock.note(before.subscriptionId, delivered: delivered, at: completion.attempt.at)
-            }
-            guard before.status.isUnfinished else { continue }
-            let after = completion.applied(to: before)
-            current[id] = after
-            if changed.updateValue(after, forKey: id) == nil { changedOrder.append(id) }
-        }
-
-        for chunk in attempts.chunked(200) {
-            var arguments = StatementArguments()
-            for a in chunk {
-                arguments += [a.deliveryId, a.attempt, a.at.timeIntervalSince1970, a.statusCode, a.latencyMs, a.responseSnippet, a.error]
-            }
-            try db.cachedStatement(sql: "INSERT INTO delivery_attempts (\(DeliveryColumns.attemptList)) VALUES "
-                                   + repeatElement("(?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-                .execute(arguments: arguments)
-        }
-
-        let rows = changedOrder.compactMap { changed[$0] }
-        for chunk in rows.chunked(200) {
-            var arguments = StatementArguments()
-            for d in chunk {
-                arguments += [d.id, d.status.rawValue, d.attempts, d.nextAttemptAt.timeIntervalSince1970, d.leaseUntil?.timeIntervalSince1970,
-                              d.lastError, d.lastStatusCode, d.completedAt?.timeIntervalSince1970]
-            }
-            try db.cachedStatement(sql: """
-                WITH v(id, status, attempts, next_attempt_at, lease_until, last_error, last_status_code, completed_at) AS (VALUES \(
-                    repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")))
-                UPDATE deliveries SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
-                    lease_until = v.lease_until, last_error = v.last_error, last_status_code = v.last_status_code,
-                    completed_at = v.completed_at,
-                    blocked = CASE WHEN v.status IN ('pending','inflight') THEN deliveries.blocked ELSE 0 END
-                FROM v WHERE deliveries.id = v.id
-                """).execute(arguments: arguments)
-        }
-        // A finished delivery hands its group on: the first unfinished delivery after it stops waiting.
-        let finishedGroups = Array(Set(rows.filter { !$0.status.isUnfinished }.map(\.orderingKey)))
-        if !finishedGroups.isEmpty {
-            try db.cachedStatement(sql: """
-                UPDATE deliveries SET blocked = 0 WHERE id IN (
-                    SELECT (SELECT d.id FROM deliveries AS d
-                            WHERE d.ordering_key = k.value AND d.status IN ('pending','inflight') ORDER BY d.sequence LIMIT 1)
-                    FROM json_each(?) AS k)
-                """).execute(arguments: [jsonArray(finishedGroups)])
-        }
-        try clock.write(db)
-    }
-
-    /// The continuous-failure clock of each subscription a batch touches, as applying its attempts
-    /// one by one would leave it: a success stops it, a failure starts it if it is not running.
-    struct FailingClock {
-        enum Effect { case stop, start(Date), startIfStopped(Date) }
-        var effects: [String: Effect] = [:]
-
-        mutating func note(_ subscriptionId: String, delivered: Bool, at: Date) {
-            if delivered {
-                effects[subscriptionId] = .stop
-                return
-            }
-            switch effects[subscriptionId] {
-            case nil: effects[subscriptionId] = .startIfStopped(at)
-            case .stop: effects[subscriptionId] = .start(at)   // stopped in this batch: runs from this failure
-            case .start, .startIfStopped: break                // already running from an earlier failure
-            }
-        }
-
-        func write(_ db: Database) throws {
-            let stopped = effects.compactMap { if case .stop = $0.value { $0.key } else { nil } }
-            if !stopped.isEmpty {
-                try db.cachedStatement(sql: """
-                    UPDATE subscriptions SET failing_since = NULL WHERE failing_since IS NOT NULL AND id IN (SELECT value FROM json_each(?))
-                    """).execute(arguments: [jsonArray(stopped)])
-            }
-            for (id, effect) in effects {
-                switch effect {
-                case .stop: break
-                case .start(let at):
-                    try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ?")
-                        .execute(arguments: [at.timeIntervalSince1970, id])
-                case .startIfStopped(let at):
-                    try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
-                        .execute(arguments: [at.timeIntervalSince1970, id])
                 }
             }
         }

@@ -131,11 +131,3 @@ public struct IDRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
-
-extension Array {
-    /// Consecutive slices of at most `size` elements (multi-row statements of bounded size, in
-    /// both backends).
-    public func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}

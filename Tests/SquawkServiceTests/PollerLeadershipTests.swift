@@ -35,6 +35,15 @@ final class MemoryElection: LeaderElection {
 struct PollerLeadershipTests {
     static let t0 = Date(timeIntervalSince1970: 1_767_225_600)
 
+    /// What the pollers of a cluster share: a store holding one whole-server subscription, an
+    /// election, and a clock at the simulated world's start.
+    static func cluster() async throws -> (SQLiteStore, MemoryElection, TestClock) {
+        let store = try SQLiteStore.temporary()
+        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
+        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        return (store, MemoryElection(), TestClock(PollerTests.start))
+    }
+
     @Test("the lease value: gained, renewed, lost; a store that cannot be reached ends leadership at the margin, before anyone may take over")
     func leaseStateMachine() {
         var lease = LeaderLease()
@@ -56,11 +65,7 @@ struct PollerLeadershipTests {
 
     @Test("two pollers on one store: only the leader asks the upstream; when it stops, the other takes over within lease + renewal with the diff state it saved")
     func handover() async throws {
-        let store = try SQLiteStore.temporary()
-        let election = MemoryElection()
-        let clock = TestClock(PollerTests.start)
-        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
-        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let (store, election, clock) = try await Self.cluster()
         func instance(_ name: String) -> (Poller, WorldUpstream) {
             let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
             let live = LiveSubscriptions()
@@ -106,12 +111,8 @@ struct PollerLeadershipTests {
 
     @Test("the budget holds across a handover: the new leader counts what the old one spent this minute")
     func budgetAcrossHandover() async throws {
-        let store = try SQLiteStore.temporary()
-        let election = MemoryElection()
-        let clock = TestClock(PollerTests.start)
         // Every server and its ATC wanted: far more than 5 requests a minute, so the budget binds.
-        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
-        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let (store, election, clock) = try await Self.cluster()
         let log = NIOLockedValueBox<[Date]>([])
         func instance(_ name: String) -> (Poller, WorldUpstream) {
             let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 20), clock: { clock.now })
@@ -216,11 +217,7 @@ final class FencedOutbox: DeliveryStoreDecorator, Sendable {
 extension PollerLeadershipTests {
     @Test("the lease is renewed during a step longer than the lease: no other instance can take over a leader that is merely slow")
     func heartbeatDuringLongStep() async throws {
-        let store = try SQLiteStore.temporary()
-        let election = MemoryElection()
-        let clock = TestClock(PollerTests.start)
-        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
-        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let (store, election, clock) = try await Self.cluster()
         let upstream = GatedUpstream(WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now }))
         let live = LiveSubscriptions()
         // The defaults: a 15 s lease renewed every 5 s, on the test's clock.
@@ -251,11 +248,7 @@ extension PollerLeadershipTests {
 
     @Test("a leader whose lease passed to another instance mid-step writes nothing (the store fences the commit), keeps its state and stops polling")
     func fencedLeaderStepsDown() async throws {
-        let store = try SQLiteStore.temporary()
-        let election = MemoryElection()
-        let clock = TestClock(PollerTests.start)
-        let sub = PollerTests.subscription(1, SubscriptionTarget(kind: .server, id: "Expert Server"))
-        _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: sub.createdAt), idempotency: nil)
+        let (store, election, clock) = try await Self.cluster()
         let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
         let outbox = FencedOutbox(store, election: election)
         let live = LiveSubscriptions()

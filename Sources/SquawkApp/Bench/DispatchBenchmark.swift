@@ -51,6 +51,22 @@ public enum DispatchBenchmark {
         }
     }
 
+    /// The transport both dispatch benchmarks send through: enough connections for any setting.
+    static func benchTransport() -> CurlTransport {
+        CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+    }
+
+    /// A production dispatcher over `store` with the benchmark's settings, loopback receivers allowed.
+    static func benchDispatcher(_ store: any DeliveryStore, transport: CurlTransport, batchSize: Int, pipelineDepth: Int,
+                                concurrency: Int) -> Dispatcher {
+        var config = DispatcherConfiguration()
+        config.batchSize = batchSize
+        config.concurrency = concurrency
+        config.pipelineDepth = pipelineDepth
+        let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
+        return Dispatcher(store: store, transport: transport, endpointPolicy: policy, configuration: config)
+    }
+
     /// Takeoff events numbered `range`, each for one of the subscriptions in turn.
     static func events(_ range: Range<Int>, subscriptionIds ids: [String], at: Date) -> [(event: FlightEvent, subscriptionIds: [String])] {
         let server = ServerRef(id: "bench", name: "Expert Server")
@@ -87,15 +103,10 @@ public enum DispatchBenchmark {
         }
         progress("enqueued \(events)")
 
-        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+        let transport = benchTransport()
         defer { transport.shutdown() }
-        var config = DispatcherConfiguration()
-        config.batchSize = batchSize
-        config.concurrency = concurrency
-        config.pipelineDepth = pipelineDepth
-        let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
         let timing = TimingStore(store)
-        let dispatcher = Dispatcher(store: timing, transport: transport, endpointPolicy: policy, configuration: config)
+        let dispatcher = benchDispatcher(timing, transport: transport, batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency)
 
         // The production loop (claims, sends and acknowledgements overlapped) until every
         // delivery is finished. Counted as the acknowledgements pass (``TimingStore``), not by
@@ -234,15 +245,11 @@ public enum PostgresDispatchBenchmark {
                 Task {
                     let store = PostgresStore(url: schemaURL, maximumConnections: 8)
                     try await store.withRunning {
-                        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: 256, maxTotalConnections: 256, maxHostConnections: 256))
+                        let transport = DispatchBenchmark.benchTransport()
                         defer { transport.shutdown() }
-                        var config = DispatcherConfiguration()
-                        config.batchSize = batchSize
-                        config.concurrency = concurrency
-                        config.pipelineDepth = pipelineDepth
-                        let policy = EndpointPolicy(allowList: [IPRange(cidr: "127.0.0.0/8")!, IPRange(cidr: "::1/128")!])
                         let counting = CountingStore(store) { k in counts.withLockedValue { $0[i] += k } }
-                        try await Dispatcher(store: counting, transport: transport, endpointPolicy: policy, configuration: config).run()
+                        try await DispatchBenchmark.benchDispatcher(counting, transport: transport, batchSize: batchSize,
+                                                                    pipelineDepth: pipelineDepth, concurrency: concurrency).run()
                     }
                 }
             }
