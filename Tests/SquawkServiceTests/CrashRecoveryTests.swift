@@ -75,7 +75,9 @@ struct CrashRecoveryTests {
     static func serve(_ binary: URL, db: String, log: URL) throws -> Process {
         let p = Process()
         p.executableURL = binary
-        p.arguments = ["serve", "--port", "0", "--db", db, "--set", "delivery.lease_seconds=2",
+        // A short lease, so the killed process's claims come back soon; not shorter than a loaded
+        // machine needs for a send (a send's timeout is cut to what is left of its claim).
+        p.arguments = ["serve", "--port", "0", "--db", db, "--set", "delivery.lease_seconds=10",
                        "--set", "simulator.flights=0", "--set", "api.allow_list=127.0.0.0/8"]
         p.standardOutput = try FileHandle(forWritingTo: log)
         p.standardError = p.standardOutput

@@ -127,7 +127,7 @@ public struct SquawkConfiguration: Sendable {
         .double("delivery.disable_after_days", "A subscription failing continuously this long is disabled.", \.disableAfterDays, 0.01...365),
         .string("delivery.operator_webhook", "URL that hears operational events (failed deliveries, disabled subscriptions); empty: none.", \.operatorWebhook, secret: true),
         .double("delivery.shutdown_grace_seconds", "On SIGTERM, how long in-flight sends may finish.", \.shutdownGrace, 0...300),
-        .double("delivery.lease_seconds", "How long a claimed delivery stays claimed; after a crash it is sent again when its lease ends.", \.leaseSeconds, 1...3_600),
+        .double("delivery.lease_seconds", "How long a claimed delivery stays claimed; after a crash it is sent again when its lease ends. Keep it well above the 15 s request timeout: a send's timeout is cut to what is left of its claim.", \.leaseSeconds, 1...3_600),
         .string("log.level", "trace, debug, info, notice, warning, error or critical.", \.logLevel,
                 check: { ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains($0) ? nil : "must be one of trace, debug, info, notice, warning, error, critical" }),
         .string("log.format", "text or json (one JSON object per line).", \.logFormat,

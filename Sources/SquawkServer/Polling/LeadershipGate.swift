@@ -93,8 +93,15 @@ final class LeadershipGate: Sendable {
             let at = now()
             let (leading, next) = state.withLockedValue { ($0.lease.isLeader(at: at), $0.lease.nextContact) }
             if leading, next <= at, let change = await contact(now: at) {
-                if change == .lost {
+                switch change {
+                case .lost:
                     logger.warning("lost polling leadership", metadata: ["holder": "\(leadership.holder)", "job": "\(leadership.name)"])
+                case .gained:
+                    // Leadership ended between the look and the contact (a fenced commit) and came
+                    // back: a new term, whose handover is the loop's. Until it runs, do not poll.
+                    state.withLockedValue { $0.lease.resign() }
+                case .unchanged:
+                    break
                 }
                 continue
             }
