@@ -210,7 +210,7 @@ extension PostgresStore: DeliveryStore {
                         clocks[before.subscriptionId, default: FailureClock()].failed(at: completion.attempt.at)
                     }
                 }
-                guard before.status.isUnfinished else { continue }
+                guard completion.applies(to: before) else { continue }
                 current[id] = completion.applied(to: before)
                 changed.insert(id)
                 if case .disableSubscription(let reason) = completion.next {

@@ -184,7 +184,7 @@ extension SQLiteStore: DeliveryStore {
                             .execute(arguments: [completion.attempt.at.timeIntervalSince1970, before.subscriptionId])
                     }
                 }
-                guard before.status == .pending || before.status == .inflight else { continue }
+                guard completion.applies(to: before) else { continue }
                 let after = completion.applied(to: before)
                 try Self.save(db, after)
                 current[id] = after

@@ -104,10 +104,25 @@ public struct DeliveryCompletion: Sendable, Hashable {
     }
     public var attempt: DeliveryAttempt
     public var next: Next
+    /// The claim this completion reports on: the delivery's `leaseUntil` as ``DeliveryStore/claim(limit:now:lease:)``
+    /// returned it. With it, the outcome applies only while that claim still holds the delivery:
+    /// a report that comes after the lease ended and another dispatcher claimed the delivery again
+    /// is logged but changes nothing (it would otherwise put the new claim's delivery back to
+    /// pending, and it would be sent a second time). Nil: applies to any unfinished delivery.
+    public var claim: Date?
 
-    public init(attempt: DeliveryAttempt, next: Next) {
+    public init(attempt: DeliveryAttempt, next: Next, claim: Date? = nil) {
         self.attempt = attempt
         self.next = next
+        self.claim = claim
+    }
+
+    /// Whether this completion may decide what happens to `delivery` now: it is unfinished and,
+    /// when the completion names its claim, still held by that claim.
+    public func applies(to delivery: Delivery) -> Bool {
+        guard delivery.status.isUnfinished else { return false }
+        guard let claim else { return true }
+        return delivery.status == .inflight && delivery.leaseUntil == claim
     }
 }
 

@@ -43,6 +43,7 @@ public enum DeliveryStoreContract {
         Case("sequencesGapless") { try await sequencesGapless($0) },
         Case("orderingPerKey") { try await orderingPerKey($0) },
         Case("leaseExpiry") { try await leaseExpiry($0) },
+        Case("lateCompletion") { try await lateCompletion($0) },
         Case("pacedCompletion") { try await pacedCompletion($0) },
         Case("retryScheduling") { try await retryScheduling($0) },
         Case("failingClock") { try await failingClock($0) },
@@ -251,6 +252,43 @@ public enum DeliveryStoreContract {
     /// A claim whose lease ends comes back (a crashed worker loses nothing); before that it does
     /// not. A late report from the first worker, after the second delivered, changes nothing
     /// but the log.
+    /// A completion that names its claim (``DeliveryCompletion/claim``) decides nothing once that
+    /// claim is gone: a dispatcher whose lease ran out and whose delivery was claimed again
+    /// cannot put it back to pending (it would then be sent twice). Its real attempt is still
+    /// logged. The claim holding the delivery decides.
+    public static func lateCompletion(_ store: Store) async throws {
+        let f = Fixture()
+        let s = f.subscription(0)
+        _ = try await store.create(s, secret: f.secret(0), idempotency: nil)
+        #expect(try await store.enqueue([(f.event(1, flight: "A"), [s.id])], now: f.at(0)) == 1)
+        let first = try #require(try await store.claim(limit: 10, now: f.at(0), lease: .seconds(30)).first).delivery
+        let second = try #require(try await store.claim(limit: 10, now: f.at(30_000), lease: .seconds(30)).first).delivery
+        #expect(second.id == first.id)
+        #expect(first.leaseUntil != second.leaseUntil)
+
+        // The first claimer reports late: paced (no attempt), then a failed attempt.
+        var paced = completion(first, attempt: 0, at: f.at(31_000), status: nil, next: .retry(at: f.at(31_000)))
+        paced.claim = first.leaseUntil
+        var failed = completion(first, attempt: 1, at: f.at(31_500), status: 503, next: .retry(at: f.at(40_000)))
+        failed.claim = first.leaseUntil
+        try await store.complete([paced])
+        try await store.complete([failed])
+        let held = try #require(try await store.delivery(id: first.id, owner: f.owner))
+        #expect(held.status == .inflight, "still the second claim's")
+        #expect(held.leaseUntil == second.leaseUntil)
+        #expect(held.attempts == 0)
+        #expect(try await store.claim(limit: 10, now: f.at(32_000), lease: .seconds(30)).isEmpty, "not claimable again")
+        #expect(try await store.attempts(deliveryId: first.id).map(\.statusCode) == [503], "the real attempt is logged")
+
+        // The holder's report decides.
+        var delivered = completion(second, attempt: 1, at: f.at(33_000), next: .delivered)
+        delivered.claim = second.leaseUntil
+        try await store.complete([delivered])
+        let done = try #require(try await store.delivery(id: first.id, owner: f.owner))
+        #expect(done.status == .delivered)
+        #expect(done.completedAt == f.at(33_000))
+    }
+
     public static func leaseExpiry(_ store: Store) async throws {
         let f = Fixture()
         let s = f.subscription(0)

@@ -212,6 +212,27 @@ struct DispatcherTests {
 
     // MARK: Retries and what is sent
 
+    @Test("a dispatcher that reports after its claim ran out and another claimed the delivery cannot put it back to pending (it would be sent twice)")
+    func lateReportKeepsTheNewClaim() async throws {
+        try await H.with(script: { _, _ in .status(500, body: "busy") }) { h in
+            let sub = try await h.subscribe("late")
+            let e = H.event(1, flight: "F1")
+            try await h.enqueue([e], to: sub, at: Self.t0)
+            // Dispatcher X claims and is held up past its lease; Y claims the delivery again.
+            let claimedByX = try await h.store.claim(limit: 10, now: Self.t0, lease: .seconds(30))
+            let claimedByY = try #require(try await h.store.claim(limit: 10, now: Self.at(31), lease: .seconds(30)).first)
+            // X's send finally happens (500) and X reports: its completion names X's claim.
+            let (completions, _) = await h.dispatcher().send(claimedByX, now: Self.at(32))
+            #expect(completions.map(\.claim) == claimedByX.map(\.delivery.leaseUntil))
+            try await h.store.complete(completions)
+            let d = try await h.delivery(e, of: sub)
+            #expect(d.status == .inflight, "still Y's")
+            #expect(d.leaseUntil == claimedByY.delivery.leaseUntil)
+            #expect(try await h.store.claim(limit: 10, now: Self.at(40), lease: .seconds(30)).isEmpty, "so nobody sends it again meanwhile")
+            #expect(try await h.attempts(e, of: sub).map(\.statusCode) == [500], "X's attempt is logged")
+        }
+    }
+
     @Test("500 three times then 200: attempts 1–4 on the schedule, then delivered; signed JSON envelope every time")
     func retriesThenDelivers() async throws {
         try await H.with(script: { _, earlier in earlier < 3 ? .status(500, body: "boom \(earlier + 1)") : .status(200, body: "ok") }) { h in

@@ -231,6 +231,10 @@ public final class Dispatcher: Service, Sendable {
                 logger.warning("claims ran out before their turn; left for the next claim", metadata: ["deliveries": "\(expired)"])
             }
         }
+        // Each completion names its claim, so a report that comes after the claim was lost
+        // (lease ended, claimed again elsewhere) cannot undo the newer claim's work.
+        let claims = Dictionary(claimed.map { ($0.delivery.id, $0.delivery.leaseUntil) }, uniquingKeysWith: { a, _ in a })
+        for i in completions.indices { completions[i].claim = claims[completions[i].attempt.deliveryId] ?? nil }
         Self.count(completions)
         // Several deliveries of one subscription in a batch can each be told "gone": the
         // subscription is disabled once, so the operator hears of it once.
