@@ -116,18 +116,12 @@ extension DeliveryStatus {
 /// generator. Ids need uniqueness, not secrecy, and the system generator costs a `getrandom`
 /// call per draw (16 per id).
 public struct IDRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var stream: SplitMix64
 
     public init() {
         var system = SystemRandomNumberGenerator()
-        state = system.next()
+        stream = SplitMix64(seed: system.next())
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { stream.next() }
 }
