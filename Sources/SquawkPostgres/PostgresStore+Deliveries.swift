@@ -71,12 +71,13 @@ extension PostgresStore: DeliveryStore {
         // Deliveries, numbered per subscription in batch order.
         var planned: [PlannedDelivery] = []
         var rng = IDRandom()
+        var deliveryIds = Identifiers.Monotonic(prefix: "dlv", at: now, using: &rng)
         for item in fresh where inserted.contains(item.event.id) {
             var seen = Set<String>()
             for subscriptionId in item.subscriptionIds where seen.insert(subscriptionId).inserted {
                 guard let last = lastSequence[subscriptionId] else { continue }
                 lastSequence[subscriptionId] = last + 1
-                planned.append(PlannedDelivery(id: Identifiers.make(prefix: "dlv", at: now, using: &rng), eventId: item.event.id,
+                planned.append(PlannedDelivery(id: deliveryIds.next(), eventId: item.event.id,
                                                subscriptionId: subscriptionId, sequence: last + 1,
                                                orderingKey: DeliveryOrdering.key(subscriptionId: subscriptionId, event: item.event)))
             }

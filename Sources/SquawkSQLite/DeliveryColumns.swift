@@ -11,6 +11,8 @@ enum DeliveryColumns {
         id, event_id, subscription_id, sequence, ordering_key, status, attempts, next_attempt_at, \
         lease_until, last_error, last_status_code, created_at, completed_at
         """
+    /// The number of columns in ``list`` (a query can select more after them).
+    static let count = 13
 
     /// The columns of a ``DeliveryAttempt``, in the order ``decodeAttempt(_:)`` reads them.
     static let attemptList = "delivery_id, attempt, at, status_code, latency_ms, response_snippet, error"

@@ -45,6 +45,7 @@ extension SQLiteStore: DeliveryStore {
             var planned: [(id: String, eventId: String, subscriptionId: String, sequence: Int64, orderingKey: String)] = []
             var seenEvents = stored
             var rng = IDRandom()
+            var deliveryIds = Identifiers.Monotonic(prefix: "dlv", at: now, using: &rng)
             let insertEvent = try db.cachedStatement(sql: EventColumns.insertSQL)
             for item in items where seenEvents.insert(item.event.id).inserted {
                 try insertEvent.execute(arguments: EventColumns.arguments(item.event, data: item.data, createdAt: now))
@@ -52,7 +53,7 @@ extension SQLiteStore: DeliveryStore {
                 for subscriptionId in item.subscriptionIds where seenSubscriptions.insert(subscriptionId).inserted {
                     guard let last = lastSequence[subscriptionId] else { continue }
                     lastSequence[subscriptionId] = last + 1
-                    planned.append((Identifiers.make(prefix: "dlv", at: now, using: &rng), item.event.id, subscriptionId, last + 1,
+                    planned.append((deliveryIds.next(), item.event.id, subscriptionId, last + 1,
                                     DeliveryOrdering.key(subscriptionId: subscriptionId, event: item.event)))
                 }
             }
@@ -86,8 +87,12 @@ extension SQLiteStore: DeliveryStore {
 
     /// In one transaction: picks up to `limit` due deliveries (pending and due, oldest due first,
     /// or inflight with `lease_until <= now`), only the first unfinished one of each ordering
-    /// group, marks them inflight until `now + lease`, and returns them in due order with their
-    /// event, subscription and the secrets valid at `now` (current first).
+    /// group, and marks them inflight until `now + lease`. Then returns them in due order with
+    /// their event, subscription and the secrets valid at `now` (current first).
+    ///
+    /// The details are read after the commit, on a reader connection (``ClaimDetails``): the
+    /// write transaction holds the database's one writer and does only what must be atomic.
+    /// A claimed delivery whose subscription was deleted in between is gone and not returned.
     ///
     /// Deliveries of disabled subscriptions are claimed like any other: the dispatcher sees the
     /// subscription's status and fails them, so nothing stays pending forever.
@@ -95,12 +100,11 @@ extension SQLiteStore: DeliveryStore {
         guard limit > 0 else { return [] }
         let now1970 = now.timeIntervalSince1970
         let leaseUntil = now1970 + lease.timeInterval
-        return try await write { db in
+        let ids = try await write { db -> [String] in
             var due: [(id: String, at: Double, orderingKey: String)] = []
             for sql in [Self.duePendingSQL, Self.expiredLeasesSQL] {
-                due += try Row.fetchAll(db, sql: sql, arguments: [now1970, limit]).map { row -> (id: String, at: Double, orderingKey: String) in
-                    (row[0], row[1], row[2])
-                }
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [now1970, limit])
+                while let row = try rows.next() { due.append((row[0], row[1], row[2])) }
             }
             // Oldest due first across both lists (ties keep the order read: insertion order); one
             // per group, which the `blocked` invariant already ensures.
@@ -108,50 +112,57 @@ extension SQLiteStore: DeliveryStore {
             var groups = Set<String>()
             let ids = ordered.filter { groups.insert($0.orderingKey).inserted }.prefix(limit).map(\.id)
             guard !ids.isEmpty else { return [] }
-            let idArray = Self.jsonArray(ids)
-
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE deliveries SET status = 'inflight', lease_until = ? WHERE id IN (SELECT value FROM json_each(?))
-                """, arguments: [leaseUntil, idArray])
+                """).execute(arguments: [leaseUntil, Self.jsonArray(ids)])
+            return ids
+        }
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in try Self.claimDetails(db, ids: ids, now: now) }
+    }
 
-            var deliveries: [String: Delivery] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT \(DeliveryColumns.list) FROM deliveries WHERE id IN (SELECT value FROM json_each(?))",
-                                        arguments: [idArray]) {
-                let delivery = try DeliveryColumns.decode(row)
-                deliveries[delivery.id] = delivery
-            }
-            var events: [String: FlightEvent] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT \(EventColumns.list) FROM events WHERE id IN (SELECT value FROM json_each(?))",
-                                        arguments: [Self.jsonArray(Array(Set(deliveries.values.map(\.eventId))))]) {
-                let event = try EventColumns.decode(row)
-                events[event.id] = event
-            }
-            let subscriptionIds = Array(Set(deliveries.values.map(\.subscriptionId)))
-            var subscriptions: [String: Subscription] = [:]
-            var cache = SubscriptionColumns.Cache()
-            for row in try Row.fetchAll(db, sql: "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))",
-                                        arguments: [Self.jsonArray(subscriptionIds)]) {
-                let subscription = try SubscriptionColumns.decode(row, cache: &cache)
-                subscriptions[subscription.id] = subscription
-            }
-            let secrets = try Self.validSecrets(db, subscriptionIds: subscriptionIds, now: now)
-            var failingSince: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, failing_since FROM subscriptions WHERE failing_since IS NOT NULL AND id IN (SELECT value FROM json_each(?))
-                """, arguments: [Self.jsonArray(subscriptionIds)]) {
-                failingSince[row[0]] = Date(timeIntervalSince1970: row[1])
-            }
-
-            return try ids.map { id in
-                // Foreign keys guarantee the event and the subscription of a delivery row.
-                guard let delivery = deliveries[id], let event = events[delivery.eventId],
-                      let subscription = subscriptions[delivery.subscriptionId] else {
-                    throw StoreError(.unavailable, "a claimed delivery lost its row, event or subscription")
-                }
-                return ClaimedDelivery(delivery: delivery, event: event, subscription: subscription,
-                                       secrets: secrets[subscription.id, default: []].map(\.secret),
-                                       failingSince: failingSince[subscription.id])
-            }
+    /// The claimed deliveries `ids` (in that order) with their event, subscription, secrets
+    /// valid at `now` and continuous-failure start. Ids no longer stored are left out.
+    static func claimDetails(_ db: Database, ids: [String], now: Date) throws -> [ClaimedDelivery] {
+        let idArray = jsonArray(ids)
+        var deliveries: [String: Delivery] = [:]
+        let deliveryRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT \(DeliveryColumns.list) FROM deliveries WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [idArray])
+        while let row = try deliveryRows.next() {
+            let delivery = try DeliveryColumns.decode(row)
+            deliveries[delivery.id] = delivery
+        }
+        var events: [String: FlightEvent] = [:]
+        let eventRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT \(EventColumns.list) FROM events WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [jsonArray(Array(Set(deliveries.values.map(\.eventId))))])
+        while let row = try eventRows.next() {
+            let event = try EventColumns.decode(row)
+            events[event.id] = event
+        }
+        let subscriptionIds = Array(Set(deliveries.values.map(\.subscriptionId)))
+        let subscriptionArray = jsonArray(subscriptionIds)
+        var subscriptions: [String: Subscription] = [:]
+        var failingSince: [String: Date] = [:]
+        var cache = SubscriptionColumns.Cache()
+        let subscriptionRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT \(SubscriptionColumns.list), failing_since FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [subscriptionArray])
+        while let row = try subscriptionRows.next() {
+            let subscription = try SubscriptionColumns.decode(row, cache: &cache)
+            subscriptions[subscription.id] = subscription
+            let since: Double? = row[SubscriptionColumns.count]
+            if let since { failingSince[subscription.id] = Date(timeIntervalSince1970: since) }
+        }
+        let secrets = try validSecrets(db, subscriptionIds: subscriptionIds, now: now)
+        return ids.compactMap { id in
+            // Foreign keys guarantee the event and the subscription of a delivery row.
+            guard let delivery = deliveries[id], let event = events[delivery.eventId],
+                  let subscription = subscriptions[delivery.subscriptionId] else { return nil }
+            return ClaimedDelivery(delivery: delivery, event: event, subscription: subscription,
+                                   secrets: secrets[subscription.id, default: []].map(\.secret),
+                                   failingSince: failingSince[subscription.id])
         }
     }
 
@@ -169,30 +180,36 @@ extension SQLiteStore: DeliveryStore {
         try await write { db in
             let ids = Array(Set(completions.map(\.attempt.deliveryId)))
             var current = try Self.fetchDeliveries(db, ids: ids)
+            // The continuous-failure clock of each subscription in the batch (running or not),
+            // read once; only a change is written.
+            var failing: [String: Bool] = [:]
+            let clocks = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, failing_since IS NOT NULL FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))
+                """), arguments: [Self.jsonArray(Array(Set(current.values.map(\.delivery.subscriptionId))))])
+            while let row = try clocks.next() { failing[row[0]] = row[1] }
             let insertAttempt = try db.cachedStatement(sql: DeliveryColumns.insertAttemptSQL)
             for completion in completions {
                 let id = completion.attempt.deliveryId
-                guard let before = current[id] else { continue }
+                guard let (before, first) = current[id] else { continue }
                 if completion.attempt.attempt > 0 {
                     try insertAttempt.execute(arguments: DeliveryColumns.attemptArguments(completion.attempt))
                     // The continuous-failure clock: started by a failure, stopped by a success.
-                    if case .delivered = completion.next {
-                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
-                            .execute(arguments: [before.subscriptionId])
-                    } else {
-                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
-                            .execute(arguments: [completion.attempt.at.timeIntervalSince1970, before.subscriptionId])
+                    let delivered = if case .delivered = completion.next { true } else { false }
+                    if let running = failing[before.subscriptionId], running == delivered {
+                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ?")
+                            .execute(arguments: [delivered ? nil : completion.attempt.at.timeIntervalSince1970, before.subscriptionId])
+                        failing[before.subscriptionId] = !delivered
                     }
                 }
                 guard completion.applies(to: before) else { continue }
                 let after = completion.applied(to: before)
-                try Self.save(db, after)
-                current[id] = after
+                current[id] = (after, after.status.isUnfinished && first)
+                if let next = try Self.save(db, after, wasFirst: first) { current[next]?.first = true }
 
                 if case .disableSubscription(let reason) = completion.next {
                     try Self.disableSubscription(db, id: after.subscriptionId, reason: reason, at: completion.attempt.at)
                     // Siblings in this batch may have just been failed.
-                    current.merge(try Self.fetchDeliveries(db, ids: ids.filter { current[$0]?.subscriptionId == after.subscriptionId })) { $1 }
+                    current.merge(try Self.fetchDeliveries(db, ids: ids.filter { current[$0]?.delivery.subscriptionId == after.subscriptionId })) { $1 }
                 }
             }
         }
@@ -332,9 +349,15 @@ extension SQLiteStore: DeliveryStore {
 
     // MARK: - Outcomes
 
-    /// Writes the outcome fields of `d`. A finished delivery hands its group on: the first
-    /// unfinished delivery after it stops waiting.
-    static func save(_ db: Database, _ d: Delivery) throws {
+    /// Writes the outcome fields of `d`. A finished delivery that was its group's first
+    /// unfinished one (`wasFirst`: it had `blocked = 0`) hands the group on: the next unfinished
+    /// delivery after it stops waiting. Returns that delivery's id. (One that was not first
+    /// leaves the group as it is: an earlier unfinished delivery still goes first.)
+    ///
+    /// The group's first unfinished delivery after `d` is found through `deliveries_group`,
+    /// reading the group's rows from `d`'s sequence on (``Migration0006DeliveryGroups``).
+    @discardableResult
+    static func save(_ db: Database, _ d: Delivery, wasFirst: Bool) throws -> String? {
         try db.cachedStatement(sql: """
             UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = ?, last_error = ?,
                 last_status_code = ?, completed_at = ?, blocked = CASE WHEN ? THEN blocked ELSE 0 END
@@ -343,12 +366,13 @@ extension SQLiteStore: DeliveryStore {
                 d.status.rawValue, d.attempts, d.nextAttemptAt.timeIntervalSince1970, d.leaseUntil?.timeIntervalSince1970,
                 d.lastError, d.lastStatusCode, d.completedAt?.timeIntervalSince1970, d.status.isUnfinished, d.id,
             ])
-        if !d.status.isUnfinished {
-            try db.cachedStatement(sql: """
-                UPDATE deliveries SET blocked = 0 WHERE id = (
-                    SELECT id FROM deliveries WHERE ordering_key = ? AND status IN ('pending','inflight') ORDER BY sequence LIMIT 1)
-                """).execute(arguments: [d.orderingKey])
-        }
+        guard !d.status.isUnfinished, wasFirst else { return nil }
+        return try String.fetchOne(db.cachedStatement(sql: """
+            UPDATE deliveries SET blocked = 0 WHERE id = (
+                SELECT id FROM deliveries WHERE ordering_key = ? AND sequence > ? AND status IN ('pending','inflight')
+                ORDER BY sequence LIMIT 1)
+            RETURNING id
+            """), arguments: [d.orderingKey, d.sequence])
     }
 
     /// Disables the subscription with `reason` and fails its pending deliveries (inflight ones
@@ -390,15 +414,18 @@ extension SQLiteStore: DeliveryStore {
     /// Deliveries (and events) deleted per prune transaction.
     static let pruneChunk = 5_000
 
-    /// The deliveries with these ids, by id.
-    static func fetchDeliveries(_ db: Database, ids: [String]) throws -> [String: Delivery] {
-        var result: [String: Delivery] = [:]
+    /// The deliveries with these ids, by id, each with whether it is its group's first
+    /// unfinished delivery (`blocked = 0` while unfinished).
+    static func fetchDeliveries(_ db: Database, ids: [String]) throws -> [String: (delivery: Delivery, first: Bool)] {
+        var result: [String: (delivery: Delivery, first: Bool)] = [:]
         guard !ids.isEmpty else { return result }
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(DeliveryColumns.list) FROM deliveries WHERE id IN (SELECT value FROM json_each(?))",
-                                       arguments: [jsonArray(ids)])
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(DeliveryColumns.list), blocked FROM deliveries WHERE id IN (SELECT value FROM json_each(?))
+            """, arguments: [jsonArray(ids)])
         while let row = try rows.next() {
             let delivery = try DeliveryColumns.decode(row)
-            result[delivery.id] = delivery
+            let blocked: Bool = row[DeliveryColumns.count]
+            result[delivery.id] = (delivery, delivery.status.isUnfinished && !blocked)
         }
         return result
     }

@@ -11,6 +11,8 @@ enum SubscriptionColumns {
         id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format, \
         description, metadata, status, disabled_reason, created_at, updated_at, expires_at
         """
+    /// The number of columns in ``list`` (a query can select more after them).
+    static let count = 15
     static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
     static let insertSQL = "INSERT INTO subscriptions (\(list)) VALUES (\(placeholders))"
 

@@ -20,7 +20,8 @@ struct SQLiteStoreTests {
         do {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
-            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since"])
+            #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since",
+                                                      "0006_delivery_groups"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
@@ -38,7 +39,7 @@ struct SQLiteStoreTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
         #expect(names == [
-            "api_keys", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_leases", "deliveries_unfinished",
+            "api_keys", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_group", "deliveries_leases",
             "delivery_attempts", "delivery_attempts_delivery", "events", "events_created", "idempotency_keys",
             "idempotency_keys_subscription", "poller_state", "subscription_secrets", "subscription_secrets_one_current", "subscriptions",
             "subscriptions_owner_id", "subscriptions_status",

@@ -30,14 +30,16 @@ public enum DispatchBenchmark {
         public var latencyP50: Double
         public var latencyP99: Double
         public var errors: Int
+        /// Process CPU seconds (user + system, all threads) spent draining; the receiver's not included.
+        public var drainCPUSeconds: Double
 
         public var description: String {
             String(format: """
             dispatch: %d events to %d endpoints through the SQLite outbox: enqueue %.0f rows/s; delivered %.0f signed deliveries/s \
-            (%.0f %% of the transport's raw %.0f req/s in the same run); %d not delivered
+            (%.0f %% of the transport's raw %.0f req/s in the same run); %d not delivered; CPU %.1f µs a delivery
             steady load %.0f events/s: %d delivered, enqueue→acknowledged p50 %.1f ms, p99 %.1f ms
             """, events, endpoints, enqueuePerSecond, deliveriesPerSecond, 100 * deliveriesPerSecond / max(1, transportPerSecond),
-                          transportPerSecond, errors, steadyOffered, steadyDelivered, latencyP50 * 1000, latencyP99 * 1000)
+                          transportPerSecond, errors, drainCPUSeconds * 1e6 / Double(max(1, events - errors)), steadyOffered, steadyDelivered, latencyP50 * 1000, latencyP99 * 1000)
         }
     }
 
@@ -113,11 +115,13 @@ public enum DispatchBenchmark {
         // asking the database: a count over the queue every few milliseconds would take a good
         // part of a core from what is measured.
         let drainStart = clock.now
+        let drainCPU = ProcessMeter.processCPUSeconds()
         let service = Task { try await dispatcher.run() }
         while timing.finishedCount < events, clock.now < drainStart + .seconds(300) {
             try await clock.sleep(for: .milliseconds(5))
         }
         let drain = clock.now - drainStart
+        let drainCPUSeconds = ProcessMeter.processCPUSeconds() - drainCPU
         let stats = try await store.queueStats(now: Date())
         let undelivered = stats.pending + stats.inflight + (timing.finishedCount - timing.deliveredCount)
         progress("drained")
@@ -148,7 +152,7 @@ public enum DispatchBenchmark {
         return Result(events: events, endpoints: endpoints, enqueuePerSecond: Double(events) / enqueueTime.timeInterval,
                       deliveriesPerSecond: Double(events - undelivered) / drain.timeInterval, transportPerSecond: raw.requestsPerSecond,
                       steadyOffered: steadyRate, steadyDelivered: timing.completedCount, latencyP50: q(0.5), latencyP99: q(0.99),
-                      errors: undelivered)
+                      errors: undelivered, drainCPUSeconds: drainCPUSeconds)
     }
 }
 

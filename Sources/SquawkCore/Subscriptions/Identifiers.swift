@@ -4,20 +4,54 @@ import Foundation
 /// `SystemRandomNumberGenerator`, tests a seeded generator.
 public enum Identifiers {
     static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    static let lowerCrockford = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
     /// A time-ordered id: `prefix_` + 10 characters of milliseconds since 1970 + 16 random
     /// characters (ULID layout, Crockford base-32, lower case). Sorting ids sorts by creation.
     public static func make(prefix: String, at time: Date, using rng: inout some RandomNumberGenerator) -> String {
+        let randomPart = (0..<16).map { _ in crockford[Int(rng.next(upperBound: UInt8(32)))] }
+        return prefix + "_" + String(decoding: timePart(time) + randomPart, as: UTF8.self).lowercased()
+    }
+
+    /// The 10 Crockford characters of `time`'s milliseconds since 1970.
+    static func timePart(_ time: Date) -> [UInt8] {
         var ms = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        var timePart = [UInt8](repeating: 0, count: 10)
+        var part = [UInt8](repeating: 0, count: 10)
         for i in stride(from: 9, through: 0, by: -1) {
-            timePart[i] = crockford[Int(ms & 31)]
+            part[i] = crockford[Int(ms & 31)]
             ms >>= 5
         }
-        var randomPart = [UInt8]()
-        randomPart.reserveCapacity(16)
-        for _ in 0..<16 { randomPart.append(crockford[Int(rng.next(upperBound: UInt8(32)))]) }
-        return prefix + "_" + String(decoding: timePart + randomPart, as: UTF8.self).lowercased()
+        return part
+    }
+
+    /// Ids of ``make(prefix:at:using:)``'s layout for many things made at one time (a batch of
+    /// deliveries): the random part is drawn once and counted up by one for each further id
+    /// (ULID's monotonic mode). They sort in the order they were made, so a batch's rows sit
+    /// next to each other in an index on the id instead of landing on a random page each.
+    /// The first random character is below 16, so the count cannot overflow (2⁷⁹ ids).
+    public struct Monotonic: Sendable {
+        let head: [UInt8]
+        /// The random part as Crockford digit values (0…31), most significant first.
+        var digits: [UInt8]
+        var started = false
+
+        public init(prefix: String, at time: Date, using rng: inout some RandomNumberGenerator) {
+            head = Array((prefix + "_").utf8) + timePart(time).map { lowerCrockford[crockford.firstIndex(of: $0)!] }
+            digits = (0..<16).map { i in rng.next(upperBound: UInt8(i == 0 ? 16 : 32)) }
+        }
+
+        public mutating func next() -> String {
+            if started {
+                var i = digits.count - 1
+                while digits[i] == 31 {
+                    digits[i] = 0
+                    i -= 1
+                }
+                digits[i] += 1
+            }
+            started = true
+            return String(decoding: head + digits.map { lowerCrockford[Int($0)] }, as: UTF8.self)
+        }
     }
 
     /// A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes.

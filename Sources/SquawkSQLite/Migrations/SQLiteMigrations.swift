@@ -12,6 +12,7 @@ enum SQLiteMigrations {
         (Migration0003Deliveries.name, Migration0003Deliveries.apply),
         (Migration0004PollerState.name, Migration0004PollerState.apply),
         (Migration0005FailingSince.name, Migration0005FailingSince.apply),
+        (Migration0006DeliveryGroups.name, Migration0006DeliveryGroups.apply),
     ]
 
     /// A migrator holding ``all``.
