@@ -51,6 +51,7 @@ public enum DeliveryStoreContract {
         Case("ownerIsolation") { try await ownerIsolation($0) },
         Case("pagination") { try await pagination($0) },
         Case("redeliver") { try await redeliver($0) },
+        Case("handOnWithinBatch") { try await handOnWithinBatch($0) },
         Case("recover") { try await recover($0) },
         Case("prune") { try await prune($0) },
         Case("queueStats") { try await queueStats($0) },
@@ -620,6 +621,35 @@ public enum DeliveryStoreContract {
         #expect(try await store.redeliver(id: f.id(404, prefix: "dlv"), owner: f.owner, now: f.at(2_000)) == false)
     }
 
+    /// A group handed on twice within one acknowledgement batch. d2 is inflight when d1 is
+    /// redelivered (d1 goes first again and is claimed); one batch then reports both delivered,
+    /// d1 first: d1 hands the group to d2, and d2, now first, hands it to d3, which is claimable.
+    public static func handOnWithinBatch(_ store: Store) async throws {
+        let f = Fixture()
+        let s = f.subscription(0)
+        _ = try await store.create(s, secret: f.secret(0), idempotency: nil)
+        let events = (1...3).map { f.event($0, flight: "A") }
+        #expect(try await store.enqueue(events.map { ($0, [s.id]) }, now: f.at(0)) == 3)
+        let lease = Duration.seconds(600)
+        let d1 = try #require(try await store.claim(limit: 10, now: f.at(0), lease: lease).only).delivery
+        #expect(d1.sequence == 1)
+        try await store.complete([completion(d1, attempt: 1, at: f.at(1_000), next: .delivered)])
+        let d2 = try #require(try await store.claim(limit: 10, now: f.at(1_000), lease: lease).only).delivery
+        #expect(d2.sequence == 2)
+        #expect(try await store.redeliver(id: d1.id, owner: f.owner, now: f.at(2_000)))
+        let again = try #require(try await store.claim(limit: 10, now: f.at(2_000), lease: lease).only).delivery
+        #expect(again.id == d1.id, "the redelivered one goes first; d2 is held back though inflight")
+
+        var first = completion(again, attempt: 2, at: f.at(3_000), next: .delivered)
+        first.claim = again.leaseUntil
+        var second = completion(d2, attempt: 1, at: f.at(3_000), next: .delivered)
+        second.claim = d2.leaseUntil
+        try await store.complete([first, second])
+        #expect(try await store.delivery(id: d2.id, owner: f.owner)?.status == .delivered)
+        let d3 = try await store.claim(limit: 10, now: f.at(3_000), lease: lease)
+        #expect(d3.map(\.delivery.sequence) == [3], "the group went on to d3")
+    }
+
     /// Recover requeues the subscription's failed deliveries created at or after `since`, and only
     /// those; it returns how many.
     public static func recover(_ store: Store) async throws {
@@ -813,4 +843,9 @@ extension StoreContract.Fixture {
                data: [String: JSONValue] = [:]) -> FlightEvent {
         FlightEvent(id: id(n, prefix: "evt"), type: type, at: at(n), flightId: flight, airport: airport, frequencyId: frequency, data: data)
     }
+}
+
+extension Array {
+    /// The one element of a one-element array, else nil.
+    var only: Element? { count == 1 ? first : nil }
 }
