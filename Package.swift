@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "SquawkStore", "SquawkCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the outbox's per-delivery statements (DirectStatement.swift).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

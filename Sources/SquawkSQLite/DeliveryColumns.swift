@@ -20,31 +20,28 @@ enum DeliveryColumns {
 
     // MARK: - Encoding
 
-    /// Statement arguments for ``insertAttemptSQL``: the attempt as ``RowCoding/storable(_:)``
-    /// makes it, so it always satisfies the table's CHECKs.
-    static func attemptArguments(_ attempt: DeliveryAttempt) -> StatementArguments {
-        let a = RowCoding.storable(attempt)
-        return [a.deliveryId, a.attempt, a.at.timeIntervalSince1970, a.statusCode, a.latencyMs, a.responseSnippet, a.error]
-    }
-
     // MARK: - Decoding
 
-    /// A delivery from a row selected with ``list``. An unknown status is
-    /// ``StoreError/Code/unavailable``.
-    static func decode(_ row: Row) throws -> Delivery {
-        let statusRaw: String = row[5]
-        guard let status = DeliveryStatus(rawValue: statusRaw) else {
+    /// A delivery from a row selected with ``list`` (GRDB's `Row` or a ``DirectStatement``'s).
+    /// An unknown status is ``StoreError/Code/unavailable``.
+    static func decode(_ row: some ColumnReader) throws -> Delivery {
+        guard let status = DeliveryStatus(rawValue: row.text(5)) else {
             throw StoreError(.unavailable, "delivery row has an unknown status")
         }
-        let next: Double = row[7]
-        let lease: Double? = row[8]
-        let created: Double = row[11]
-        let completed: Double? = row[12]
         return Delivery(
-            id: row[0], eventId: row[1], subscriptionId: row[2], sequence: row[3], orderingKey: row[4], status: status,
-            attempts: row[6], nextAttemptAt: Date(timeIntervalSince1970: next), leaseUntil: lease.map(Date.init(timeIntervalSince1970:)),
-            lastError: row[9], lastStatusCode: row[10], createdAt: Date(timeIntervalSince1970: created),
-            completedAt: completed.map(Date.init(timeIntervalSince1970:)))
+            id: row.text(0), eventId: row.text(1), subscriptionId: row.text(2), sequence: row.integer(3), orderingKey: row.text(4),
+            status: status, attempts: Int(row.integer(6)), nextAttemptAt: Date(timeIntervalSince1970: row.real(7)),
+            leaseUntil: row.optionalReal(8).map(Date.init(timeIntervalSince1970:)), lastError: row.optionalText(9),
+            lastStatusCode: row.optionalInt(10), createdAt: Date(timeIntervalSince1970: row.real(11)),
+            completedAt: row.optionalReal(12).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// ``insertAttemptSQL``'s values for ``DirectStatement``: the attempt as
+    /// ``RowCoding/storable(_:)`` makes it, so it always satisfies the table's CHECKs.
+    static func attemptValues(_ attempt: DeliveryAttempt) -> [DirectStatement.Value] {
+        let a = RowCoding.storable(attempt)
+        return [.text(a.deliveryId), .integer(Int64(a.attempt)), .real(a.at.timeIntervalSince1970), .integer(a.statusCode),
+                .integer(Int64(a.latencyMs)), .text(a.responseSnippet), .text(a.error)]
     }
 
     /// An attempt from a row selected with ``attemptList``.

@@ -103,8 +103,9 @@ extension SQLiteStore: DeliveryStore {
         let ids = try await write { db -> [String] in
             var due: [(id: String, at: Double, orderingKey: String)] = []
             for sql in [Self.duePendingSQL, Self.expiredLeasesSQL] {
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [now1970, limit])
-                while let row = try rows.next() { due.append((row[0], row[1], row[2])) }
+                try DirectStatement(db, sql: sql).run([.real(now1970), .integer(Int64(limit))]) { row in
+                    due.append((row.text(0), row.real(1), row.text(2)))
+                }
             }
             // Oldest due first across both lists (ties keep the order read: insertion order); one
             // per group, which the `blocked` invariant already ensures.
@@ -112,9 +113,9 @@ extension SQLiteStore: DeliveryStore {
             var groups = Set<String>()
             let ids = ordered.filter { groups.insert($0.orderingKey).inserted }.prefix(limit).map(\.id)
             guard !ids.isEmpty else { return [] }
-            try db.cachedStatement(sql: """
+            try DirectStatement(db, sql: """
                 UPDATE deliveries SET status = 'inflight', lease_until = ? WHERE id IN (SELECT value FROM json_each(?))
-                """).execute(arguments: [leaseUntil, Self.jsonArray(ids)])
+                """).run([.real(leaseUntil), .text(Self.jsonArray(ids))])
             return ids
         }
         guard !ids.isEmpty else { return [] }
@@ -126,10 +127,9 @@ extension SQLiteStore: DeliveryStore {
     static func claimDetails(_ db: Database, ids: [String], now: Date) throws -> [ClaimedDelivery] {
         let idArray = jsonArray(ids)
         var deliveries: [String: Delivery] = [:]
-        let deliveryRows = try Row.fetchCursor(db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             SELECT \(DeliveryColumns.list) FROM deliveries WHERE id IN (SELECT value FROM json_each(?))
-            """), arguments: [idArray])
-        while let row = try deliveryRows.next() {
+            """).run([.text(idArray)]) { row in
             let delivery = try DeliveryColumns.decode(row)
             deliveries[delivery.id] = delivery
         }
@@ -187,12 +187,12 @@ extension SQLiteStore: DeliveryStore {
                 SELECT id, failing_since IS NOT NULL FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))
                 """), arguments: [Self.jsonArray(Array(Set(current.values.map(\.delivery.subscriptionId))))])
             while let row = try clocks.next() { failing[row[0]] = row[1] }
-            let insertAttempt = try db.cachedStatement(sql: DeliveryColumns.insertAttemptSQL)
+            let insertAttempt = try DirectStatement(db, sql: DeliveryColumns.insertAttemptSQL)
             for completion in completions {
                 let id = completion.attempt.deliveryId
                 guard let (before, first) = current[id] else { continue }
                 if completion.attempt.attempt > 0 {
-                    try insertAttempt.execute(arguments: DeliveryColumns.attemptArguments(completion.attempt))
+                    try insertAttempt.run(DeliveryColumns.attemptValues(completion.attempt))
                     // The continuous-failure clock: started by a failure, stopped by a success.
                     let delivered = if case .delivered = completion.next { true } else { false }
                     if let running = failing[before.subscriptionId], running == delivered {
@@ -358,21 +358,24 @@ extension SQLiteStore: DeliveryStore {
     /// reading the group's rows from `d`'s sequence on (``Migration0006DeliveryGroups``).
     @discardableResult
     static func save(_ db: Database, _ d: Delivery, wasFirst: Bool) throws -> String? {
-        try db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = ?, last_error = ?,
                 last_status_code = ?, completed_at = ?, blocked = CASE WHEN ? THEN blocked ELSE 0 END
             WHERE id = ?
-            """).execute(arguments: [
-                d.status.rawValue, d.attempts, d.nextAttemptAt.timeIntervalSince1970, d.leaseUntil?.timeIntervalSince1970,
-                d.lastError, d.lastStatusCode, d.completedAt?.timeIntervalSince1970, d.status.isUnfinished, d.id,
+            """).run([
+                .text(d.status.rawValue), .integer(Int64(d.attempts)), .real(d.nextAttemptAt.timeIntervalSince1970),
+                .real(d.leaseUntil?.timeIntervalSince1970), .text(d.lastError), .integer(d.lastStatusCode),
+                .real(d.completedAt?.timeIntervalSince1970), .integer(d.status.isUnfinished ? 1 : 0), .text(d.id),
             ])
         guard !d.status.isUnfinished, wasFirst else { return nil }
-        return try String.fetchOne(db.cachedStatement(sql: """
+        var next: String?
+        try DirectStatement(db, sql: """
             UPDATE deliveries SET blocked = 0 WHERE id = (
                 SELECT id FROM deliveries WHERE ordering_key = ? AND sequence > ? AND status IN ('pending','inflight')
                 ORDER BY sequence LIMIT 1)
             RETURNING id
-            """), arguments: [d.orderingKey, d.sequence])
+            """).run([.text(d.orderingKey), .integer(d.sequence)]) { next = $0.text(0) }
+        return next
     }
 
     /// Disables the subscription with `reason` and fails its pending deliveries (inflight ones
@@ -419,12 +422,11 @@ extension SQLiteStore: DeliveryStore {
     static func fetchDeliveries(_ db: Database, ids: [String]) throws -> [String: (delivery: Delivery, first: Bool)] {
         var result: [String: (delivery: Delivery, first: Bool)] = [:]
         guard !ids.isEmpty else { return result }
-        let rows = try Row.fetchCursor(db, sql: """
+        try DirectStatement(db, sql: """
             SELECT \(DeliveryColumns.list), blocked FROM deliveries WHERE id IN (SELECT value FROM json_each(?))
-            """, arguments: [jsonArray(ids)])
-        while let row = try rows.next() {
+            """).run([.text(jsonArray(ids))]) { row in
             let delivery = try DeliveryColumns.decode(row)
-            let blocked: Bool = row[DeliveryColumns.count]
+            let blocked = row.integer(DeliveryColumns.count) != 0
             result[delivery.id] = (delivery, delivery.status.isUnfinished && !blocked)
         }
         return result

@@ -77,6 +77,22 @@ struct PayloadRendererTests {
         #expect(pretty == expected, "snapshot \(file.lastPathComponent) differs; re-record with SQUAWK_RECORD_SNAPSHOTS=1 and review")
     }
 
+    @Test("timestamps are Foundation's ISO 8601 to the second, for dates across four centuries")
+    func timestamps() {
+        var rng = SplitMix64(seed: 2026)
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
+        // Leap days, year ends, the epoch, dates before it, fractions just below a second.
+        var dates = [0, -1, -0.25, 951_782_400, 951_868_799.999, 4_107_542_399, 1_764_000_000.999, -2_208_988_800, 253_402_300_799]
+            .map(Date.init(timeIntervalSince1970:))
+        for _ in 0..<20_000 {
+            dates.append(Date(timeIntervalSince1970: Double(Int64(rng.next() % 12_600_000_000) - 2_208_988_800) + Double(rng.next() % 1000) / 1000))
+        }
+        for d in dates where PayloadRenderer.timestamp(d) != d.formatted(style) {
+            Issue.record("\(d.timeIntervalSince1970): \(PayloadRenderer.timestamp(d)) != \(d.formatted(style))")
+            return
+        }
+    }
+
     @Test("rendering is deterministic")
     func deterministic() {
         for t in EventType.allCases {
