@@ -136,41 +136,27 @@ public struct PayloadRenderer: Sendable {
     static func encode(_ v: JSONValue) -> [UInt8] { v.jsonBytes }
 
     /// `d` in UTC as ISO 8601 to the second (`2025-11-24T16:00:00Z`), fractions dropped: what
-    /// `Date.ISO8601FormatStyle()` writes, without its cost on every delivery (days to civil date
-    /// as in Howard Hinnant's `civil_from_days`).
+    /// `Date.ISO8601FormatStyle()` writes, without its cost on every delivery.
     static func timestamp(_ d: Date) -> String {
-        let seconds = Int64(d.timeIntervalSince1970.rounded(.down))
+        let seconds = Int(d.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.civilFromDays(days)
+        guard (0...9_999).contains(year) else { return d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)) }
         var out = [UInt8]()
         out.reserveCapacity(20)
-        func two(_ n: Int64) {
+        func two(_ n: Int, then separator: Character?) {
             out.append(UInt8(ascii: "0") + UInt8(n / 10))
             out.append(UInt8(ascii: "0") + UInt8(n % 10))
+            if let separator { out.append(separator.asciiValue!) }
         }
-        guard (0...9_999).contains(year) else { return d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)) }
-        two(year / 100)
-        two(year % 100)
-        out.append(UInt8(ascii: "-"))
-        two(month)
-        out.append(UInt8(ascii: "-"))
-        two(day)
-        out.append(UInt8(ascii: "T"))
-        two(secondOfDay / 3_600)
-        out.append(UInt8(ascii: ":"))
-        two(secondOfDay / 60 % 60)
-        out.append(UInt8(ascii: ":"))
-        two(secondOfDay % 60)
-        out.append(UInt8(ascii: "Z"))
+        two(year / 100, then: nil)
+        two(year % 100, then: "-")
+        two(month, then: "-")
+        two(day, then: "T")
+        two(secondOfDay / 3_600, then: ":")
+        two(secondOfDay / 60 % 60, then: ":")
+        two(secondOfDay % 60, then: "Z")
         return String(decoding: out, as: UTF8.self)
     }
 
