@@ -20,6 +20,14 @@ enum DeliveryColumns {
 
     // MARK: - Encoding
 
+    /// ``insertAttemptSQL``'s values for ``DirectStatement``: the attempt as
+    /// ``RowCoding/storable(_:)`` makes it, so it always satisfies the table's CHECKs.
+    static func attemptValues(_ attempt: DeliveryAttempt) -> [DirectStatement.Value] {
+        let a = RowCoding.storable(attempt)
+        return [.text(a.deliveryId), .integer(Int64(a.attempt)), .real(a.at.timeIntervalSince1970), .integer(a.statusCode),
+                .integer(Int64(a.latencyMs)), .text(a.responseSnippet), .text(a.error)]
+    }
+
     // MARK: - Decoding
 
     /// A delivery from a row selected with ``list`` (GRDB's `Row` or a ``DirectStatement``'s).
@@ -34,14 +42,6 @@ enum DeliveryColumns {
             leaseUntil: row.optionalReal(8).map(Date.init(timeIntervalSince1970:)), lastError: row.optionalText(9),
             lastStatusCode: row.optionalInt(10), createdAt: Date(timeIntervalSince1970: row.real(11)),
             completedAt: row.optionalReal(12).map(Date.init(timeIntervalSince1970:)))
-    }
-
-    /// ``insertAttemptSQL``'s values for ``DirectStatement``: the attempt as
-    /// ``RowCoding/storable(_:)`` makes it, so it always satisfies the table's CHECKs.
-    static func attemptValues(_ attempt: DeliveryAttempt) -> [DirectStatement.Value] {
-        let a = RowCoding.storable(attempt)
-        return [.text(a.deliveryId), .integer(Int64(a.attempt)), .real(a.at.timeIntervalSince1970), .integer(a.statusCode),
-                .integer(Int64(a.latencyMs)), .text(a.responseSnippet), .text(a.error)]
     }
 
     /// An attempt from a row selected with ``attemptList``.

@@ -90,7 +90,7 @@ extension SQLiteStore: DeliveryStore {
     /// group, and marks them inflight until `now + lease`. Then returns them in due order with
     /// their event, subscription and the secrets valid at `now` (current first).
     ///
-    /// The details are read after the commit, on a reader connection (``ClaimDetails``): the
+    /// The details are read after the commit, on a reader connection (``claimDetails(_:ids:now:)``): the
     /// write transaction holds the database's one writer and does only what must be atomic.
     /// A claimed delivery whose subscription was deleted in between is gone and not returned.
     ///
