@@ -28,20 +28,17 @@ enum EventColumns {
 
     /// An event from a row selected with ``list``. An unknown type (a newer build's event read by
     /// an older one) or unreadable data is ``StoreError/Code/unavailable``.
-    static func decode(_ row: Row) throws -> FlightEvent {
-        let typeRaw: String = row[1]
-        guard let type = EventType(rawValue: typeRaw) else {
+    static func decode(_ row: some ColumnReader) throws -> FlightEvent {
+        guard let type = EventType(rawValue: row.text(1)) else {
             throw StoreError(.unavailable, "event row has an unknown type")
         }
-        let at: Double = row[2]
-        let serverId: String? = row[3]
-        let serverName: String? = row[4]
-        let dataText: String = row[12]
+        let serverId = row.optionalText(3), serverName = row.optionalText(4)
         return FlightEvent(
-            id: row[0], type: type, at: Date(timeIntervalSince1970: at),
+            id: row.text(0), type: type, at: Date(timeIntervalSince1970: row.real(2)),
             server: serverId.flatMap { id in serverName.map { ServerRef(id: id, name: $0) } },
-            flightId: row[5], userId: row[6], username: row[7], callsign: row[8], virtualOrganization: row[9],
-            airport: row[10], frequencyId: row[11], data: try RowCoding.decodeEventData(dataText))
+            flightId: row.optionalText(5), userId: row.optionalText(6), username: row.optionalText(7), callsign: row.optionalText(8),
+            virtualOrganization: row.optionalText(9), airport: row.optionalText(10), frequencyId: row.optionalText(11),
+            data: try RowCoding.decodeEventData(row.text(12)))
     }
 
 }

@@ -134,10 +134,9 @@ extension SQLiteStore: DeliveryStore {
             deliveries[delivery.id] = delivery
         }
         var events: [String: FlightEvent] = [:]
-        let eventRows = try Row.fetchCursor(db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             SELECT \(EventColumns.list) FROM events WHERE id IN (SELECT value FROM json_each(?))
-            """), arguments: [jsonArray(Array(Set(deliveries.values.map(\.eventId))))])
-        while let row = try eventRows.next() {
+            """).run([.text(jsonArray(Array(Set(deliveries.values.map(\.eventId)))))]) { row in
             let event = try EventColumns.decode(row)
             events[event.id] = event
         }
@@ -146,14 +145,12 @@ extension SQLiteStore: DeliveryStore {
         var subscriptions: [String: Subscription] = [:]
         var failingSince: [String: Date] = [:]
         var cache = SubscriptionColumns.Cache()
-        let subscriptionRows = try Row.fetchCursor(db.cachedStatement(sql: """
+        try DirectStatement(db, sql: """
             SELECT \(SubscriptionColumns.list), failing_since FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))
-            """), arguments: [subscriptionArray])
-        while let row = try subscriptionRows.next() {
+            """).run([.text(subscriptionArray)]) { row in
             let subscription = try SubscriptionColumns.decode(row, cache: &cache)
             subscriptions[subscription.id] = subscription
-            let since: Double? = row[SubscriptionColumns.count]
-            if let since { failingSince[subscription.id] = Date(timeIntervalSince1970: since) }
+            if let since = row.optionalReal(SubscriptionColumns.count) { failingSince[subscription.id] = Date(timeIntervalSince1970: since) }
         }
         let secrets = try validSecrets(db, subscriptionIds: subscriptionIds, now: now)
         return ids.compactMap { id in

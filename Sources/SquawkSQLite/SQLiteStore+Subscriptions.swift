@@ -170,16 +170,13 @@ extension SQLiteStore: SubscriptionStore {
     /// One query for any number of subscriptions (the dispatcher's claims need many at once).
     static func validSecrets(_ db: Database, subscriptionIds: [String], now: Date) throws -> [String: [SigningSecret]] {
         var result: [String: [SigningSecret]] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        try DirectStatement(db, sql: """
             SELECT subscription_id, secret, created_at, expires_at FROM subscription_secrets
             WHERE subscription_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
             ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
-            """, arguments: [jsonArray(subscriptionIds), now.timeIntervalSince1970])
-        while let row = try rows.next() {
-            let created: Double = row[2]
-            let expires: Double? = row[3]
-            result[row[0], default: []].append(SigningSecret(secret: row[1], createdAt: Date(timeIntervalSince1970: created),
-                                                             expiresAt: expires.map(Date.init(timeIntervalSince1970:))))
+            """).run([.text(jsonArray(subscriptionIds)), .real(now.timeIntervalSince1970)]) { row in
+            result[row.text(0), default: []].append(SigningSecret(secret: row.text(1), createdAt: Date(timeIntervalSince1970: row.real(2)),
+                                                                  expiresAt: row.optionalReal(3).map(Date.init(timeIntervalSince1970:))))
         }
         return result
     }

@@ -37,15 +37,12 @@ enum SubscriptionColumns {
 
     /// A subscription from a row selected with ``list``. Unknown enum values (a newer schema
     /// read by an older build) are reported as ``StoreError/Code/unavailable``.
-    static func decode(_ row: Row, cache: inout Cache) throws -> Subscription {
-        let kindRaw: String = row[2]
-        let formatRaw: String = row[7]
-        let statusRaw: String = row[10]
-        guard let kind = TargetKind(rawValue: kindRaw), let format = PayloadFormat(rawValue: formatRaw),
-              let status = SubscriptionStatus(rawValue: statusRaw) else {
+    static func decode(_ row: some ColumnReader, cache: inout Cache) throws -> Subscription {
+        guard let kind = TargetKind(rawValue: row.text(2)), let format = PayloadFormat(rawValue: row.text(7)),
+              let status = SubscriptionStatus(rawValue: row.text(10)) else {
             throw StoreError(.unavailable, "subscription row has an unknown target kind, format or status")
         }
-        let eventsText: String = row[5]
+        let eventsText = row.text(5)
         let events: Set<EventType>
         if let cached = cache.events[eventsText] {
             events = cached
@@ -53,16 +50,12 @@ enum SubscriptionColumns {
             events = RowCoding.decodeEvents(eventsText)
             cache.events[eventsText] = events
         }
-        let metadataText: String = row[9]
-        let created: Double = row[12]
-        let updated: Double = row[13]
-        let expires: Double? = row[14]
         return Subscription(
-            id: row[0], ownerKeyId: row[1], target: SubscriptionTarget(kind: kind, id: row[3]), server: row[4],
-            events: events, notifyEndpoint: row[6], format: format, description: row[8],
-            metadata: RowCoding.decodeMetadata(metadataText), status: status, disabledReason: row[11],
-            createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated),
-            expiresAt: expires.map(Date.init(timeIntervalSince1970:)))
+            id: row.text(0), ownerKeyId: row.text(1), target: SubscriptionTarget(kind: kind, id: row.text(3)),
+            server: row.optionalText(4), events: events, notifyEndpoint: row.text(6), format: format,
+            description: row.optionalText(8), metadata: RowCoding.decodeMetadata(row.text(9)), status: status,
+            disabledReason: row.optionalText(11), createdAt: Date(timeIntervalSince1970: row.real(12)),
+            updatedAt: Date(timeIntervalSince1970: row.real(13)), expiresAt: row.optionalReal(14).map(Date.init(timeIntervalSince1970:)))
     }
 
 }

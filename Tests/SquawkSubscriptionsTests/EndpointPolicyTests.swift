@@ -95,4 +95,27 @@ struct EndpointPolicyTests {
         #expect(IPAddress("example.com") == nil)
         #expect(IPAddress("::ffff:10.0.0.1")?.embeddedV4 == 0x0a00_0001)
     }
+
+    @Test("the dotted-quad fast path agrees with the inet_aton parser, leading zeros included")
+    func dottedQuads() {
+        var rng = SplitMix64(seed: 4)
+        for _ in 0..<5_000 {
+            let parts = (0..<4).map { _ in Int(rng.next() % 256) }
+            // Sometimes a leading zero (octal to inet_aton), sometimes a part out of range.
+            let spelled = parts.map { p -> String in
+                switch rng.next() % 10 {
+                case 0: "0\(p)"
+                case 1: "\(p + 256)"
+                default: "\(p)"
+                }
+            }.joined(separator: ".")
+            #expect(IPAddress(spelled) == IPAddress.parseV4(Substring(spelled)).map(IPAddress.v4), "\(spelled)")
+        }
+        #expect(IPAddress.dottedQuad("192.168.1.20".utf8) == 0xC0A8_0114)
+        #expect(IPAddress.dottedQuad("010.0.0.1".utf8) == nil, "octal goes to the general parser")
+        #expect(IPAddress("010.0.0.1")?.description == "8.0.0.1")
+        for odd in ["1.2.3", "1.2.3.4.", "1..2.3", ".1.2.3", "1.2.3.4.5", "1.2.3.256", ""] {
+            #expect(IPAddress.dottedQuad(odd.utf8) == nil, "\(odd)")
+        }
+    }
 }

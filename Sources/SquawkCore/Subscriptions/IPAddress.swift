@@ -13,15 +13,44 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text` as an address: IPv4 in any inet_aton form, or IPv6 (with or without
     /// brackets, with an embedded dotted IPv4 tail, without a zone). `nil` when it is a name.
     public init?(_ text: String) {
+        if let v4 = Self.dottedQuad(text.utf8) {
+            self = .v4(v4)
+            return
+        }
         var s = Substring(text)
         if s.hasPrefix("["), s.hasSuffix("]") { s = s.dropFirst().dropLast() }
-        if s.contains(":") {
+        if s.utf8.contains(UInt8(ascii: ":")) {
             guard let v6 = Self.parseV6(s) else { return nil }
             self = v6
         } else {
             guard let v4 = Self.parseV4(s) else { return nil }
             self = .v4(v4)
         }
+    }
+
+    /// The usual spelling (what a resolver or curl reports for every connection) read without
+    /// allocating: four decimal parts of 0–255 without leading zeros. Anything else is nil and
+    /// goes to the general parser (a leading zero means octal to `inet_aton`).
+    static func dottedQuad(_ bytes: String.UTF8View) -> UInt32? {
+        var result: UInt32 = 0, part: UInt32 = 0, digits = 0, dots = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                result = result << 8 | part
+                part = 0
+                digits = 0
+                dots += 1
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits == 1, part == 0 { return nil }  // a leading zero
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard part <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return result << 8 | part
     }
 
     static func parseV4(_ s: Substring) -> UInt32? {
