@@ -93,6 +93,25 @@ struct PayloadRendererTests {
         }
     }
 
+    @Test("the json format's direct writer gives the bytes of its JSONValue, details that clash with subject fields included")
+    func jsonWriterMatchesValue() {
+        var rng = SplitMix64(seed: 11)
+        let keys = ["altitude", "callsign", "airport", "airportName", "eventId", "sequence", "server", "runway", "zeta", "Aircraft"]
+        for n in 0..<500 {
+            var data: [String: JSONValue] = [:]
+            for key in keys where rng.next() % 2 == 0 {
+                data[key] = rng.next() % 3 == 0 ? .object(["x": .number(Double(n)), "a": "b\"c"]) : .string("\(key)-\(n)")
+            }
+            let e = FlightEvent(id: "evt_\(n)", type: n % 2 == 0 ? .takeoff : .landing, at: Self.at.addingTimeInterval(Double(n)),
+                                server: n % 3 == 0 ? nil : Self.expert, flightId: "f\(n)", userId: n % 4 == 0 ? nil : "u\(n)",
+                                username: "pilot", callsign: n % 5 == 0 ? nil : "DAL\(n)", airport: ["KLAX", "EGLL", nil, "ZZZZ"][n % 4],
+                                data: data)
+            let direct = Self.renderer.render(e, format: .json, subscriptionId: "sub_1", sequence: Int64(n))
+            #expect(direct == Self.renderer.json(e, subscriptionId: "sub_1", sequence: Int64(n)).jsonBytes,
+                    "\(String(decoding: direct, as: UTF8.self))")
+        }
+    }
+
     @Test("rendering is deterministic")
     func deterministic() {
         for t in EventType.allCases {

@@ -22,7 +22,7 @@ public struct PayloadRenderer: Sendable {
     public func render(_ e: FlightEvent, format: PayloadFormat, subscriptionId: String, sequence: Int64) -> [UInt8] {
         let value: JSONValue
         switch format {
-        case .json: value = json(e, subscriptionId: subscriptionId, sequence: sequence)
+        case .json: return jsonBytes(e, subscriptionId: subscriptionId, sequence: sequence)
         case .discord: value = discord(e, sequence: sequence)
         case .slack: value = slack(e, sequence: sequence)
         case .flifo: value = flifo(e, sequence: sequence)
@@ -44,6 +44,38 @@ public struct PayloadRenderer: Sendable {
         }
         if let a = e.airport, data["airportName"] == nil, let name = airports[a]?.name { data["airportName"] = .string(name) }
         return .object(["type": .string(e.type.rawValue), "timestamp": .string(Self.timestamp(e.at)), "data": .object(data)])
+    }
+
+    /// The bytes of ``json(_:subscriptionId:sequence:)``, written without building its
+    /// dictionaries (every webhook of the default format goes through here): the same members,
+    /// the same key order, the same value writer.
+    func jsonBytes(_ e: FlightEvent, subscriptionId: String, sequence: Int64) -> [UInt8] {
+        var data: [(key: String, value: JSONValue)] = []
+        data.reserveCapacity(e.data.count + 12)
+        var extra: [(key: String, value: JSONValue)] = [
+            ("eventId", .string(e.id)), ("subscriptionId", .string(subscriptionId)), ("sequence", .number(Double(sequence))),
+        ]
+        if let s = e.server { extra.append(("server", .object(["id": .string(s.id), "name": .string(s.name)]))) }
+        for (k, v) in [("flightId", e.flightId), ("userId", e.userId), ("username", e.username), ("callsign", e.callsign),
+                       ("virtualOrganization", e.virtualOrganization), ("airport", e.airport), ("frequencyId", e.frequencyId)] {
+            if let v { extra.append((k, .string(v))) }
+        }
+        // The event's own details, unless a subject field above has the same key (it wins, as
+        // in the dictionary version); `airportName` only when the details lack one.
+        for (k, v) in e.data where !extra.contains(where: { $0.key == k }) { data.append((k, v)) }
+        data += extra
+        if let a = e.airport, e.data["airportName"] == nil, let name = airports[a]?.name { data.append(("airportName", .string(name))) }
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        // {"data":…,"timestamp":…,"type":…}: the envelope's keys in sorted order.
+        out.append(contentsOf: #"{"data":"#.utf8)
+        JSONValue.writeObject(data, into: &out)
+        out.append(contentsOf: #","timestamp":"#.utf8)
+        JSONValue.writeString(Self.timestamp(e.at), into: &out)
+        out.append(contentsOf: #","type":"#.utf8)
+        JSONValue.writeString(e.type.rawValue, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     func discord(_ e: FlightEvent, sequence: Int64) -> JSONValue {

@@ -40,6 +40,19 @@ extension JSONValue {
         }
     }
 
+    /// Appends an object made of `members` (keys unique) with its keys sorted, as ``write(into:)``
+    /// writes an `.object`, without building the dictionary first.
+    static func writeObject(_ members: [(key: String, value: JSONValue)], into out: inout [UInt8]) {
+        out.append(0x7B)
+        for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out.append(0x2C) }
+            writeString(member.key, into: &out)
+            out.append(0x3A)
+            member.value.write(into: &out)
+        }
+        out.append(0x7D)
+    }
+
     static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out += [0x6E, 0x75, 0x6C, 0x6C]; return }
         if n.rounded() == n, abs(n) < 1e15 {
