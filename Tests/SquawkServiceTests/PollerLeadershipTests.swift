@@ -215,6 +215,33 @@ final class FencedOutbox: DeliveryStoreDecorator, Sendable {
 }
 
 extension PollerLeadershipTests {
+    @Test("while the heartbeat's contact is under way, the loop is told to come back later, never now (it would spin and starve that contact)")
+    func skippedContactWaits() async throws {
+        let election = GatedElection()
+        let leadership = PollerLeadership(election: election, holder: "a", lease: .seconds(15), renewEvery: .seconds(5))
+        let gate = LeadershipGate(leadership, logger: .init(label: "test"))
+        let t = Self.t0
+        // Win the lease, then let the heartbeat's renewal hang in the store.
+        election.open()
+        #expect(await gate.keep(now: t, takeOver: { _ in }, refresh: { _ in }).leading)
+        election.close()
+        let renewal = Task { await gate.heartbeat(now: { t.addingTimeInterval(5) }) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !gate.isContacting, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(gate.isContacting)
+
+        // The loop's contact is due too, but skipped: it must be asked to wait, leading or not.
+        let (leading, next) = await gate.keep(now: t.addingTimeInterval(5), takeOver: { _ in }, refresh: { _ in })
+        #expect(leading)
+        #expect(next > t.addingTimeInterval(5))
+        let (notLeading, nextAfterLapse) = await gate.keep(now: t.addingTimeInterval(11), takeOver: { _ in }, refresh: { _ in })
+        #expect(!notLeading)
+        #expect(nextAfterLapse > t.addingTimeInterval(11))
+        renewal.cancel()
+        election.open()
+        _ = await renewal.value
+    }
+
     @Test("the lease is renewed during a step longer than the lease: no other instance can take over a leader that is merely slow")
     func heartbeatDuringLongStep() async throws {
         let (store, election, clock) = try await Self.cluster()
@@ -282,5 +309,43 @@ extension PollerLeadershipTests {
             clock.set(clock.now.addingTimeInterval(0.5))
         }
         #expect(upstream.requests.count == before, "and did not poll again while b holds the lease")
+    }
+}
+
+/// A ``MemoryElection`` whose answers can be held back: while closed, every call waits until
+/// ``open()``.
+final class GatedElection: LeaderElection {
+    let base = MemoryElection()
+    private let gate = NIOLockedValueBox((isOpen: true, waiting: [CheckedContinuation<Void, Never>]()))
+
+    func open() {
+        let waiting = gate.withLockedValue { g in
+            g.isOpen = true
+            defer { g.waiting = [] }
+            return g.waiting
+        }
+        for w in waiting { w.resume() }
+    }
+
+    func close() { gate.withLockedValue { $0.isOpen = false } }
+
+    private func pass() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = gate.withLockedValue { g -> Bool in
+                if g.isOpen { return true }
+                g.waiting.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    func acquireLeadership(_ name: String, holder: String, now: Date, lease: Duration) async throws -> Bool {
+        await pass()
+        return try await base.acquireLeadership(name, holder: holder, now: now, lease: lease)
+    }
+
+    func releaseLeadership(_ name: String, holder: String) async throws {
+        try await base.releaseLeadership(name, holder: holder)
     }
 }

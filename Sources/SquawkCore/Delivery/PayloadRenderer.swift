@@ -32,6 +32,8 @@ public struct PayloadRenderer: Sendable {
 
     // MARK: - Formats
 
+    /// The `json` format as a value: the readable definition of what ``jsonBytes(_:subscriptionId:sequence:)``
+    /// writes directly (a test holds the two to the same bytes).
     func json(_ e: FlightEvent, subscriptionId: String, sequence: Int64) -> JSONValue {
         var data = e.data
         data["eventId"] = .string(e.id)

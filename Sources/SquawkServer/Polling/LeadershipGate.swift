@@ -26,6 +26,12 @@ final class LeadershipGate: Sendable {
 
     func isLeader(at now: Date) -> Bool { state.withLockedValue { $0.lease.isLeader(at: now) } }
 
+    /// The shortest wait ``keep(now:takeOver:refresh:)`` asks for before the next contact.
+    static let retryPause: TimeInterval = 0.05
+
+    /// Whether a contact with the store is under way (for tests).
+    var isContacting: Bool { state.withLockedValue { $0.contacting } }
+
     /// Asks the store for the lease when due; on gaining it runs `takeOver` (what the previous
     /// leader left), and while leading runs `refresh` every `refreshEvery`. Returns whether to
     /// poll now and when to ask again.
@@ -49,9 +55,14 @@ final class LeadershipGate: Sendable {
                 break
             }
         }
-        let (leading, refreshDue, nextContact) = state.withLockedValue { s in
+        var (leading, refreshDue, nextContact) = state.withLockedValue { s in
             (s.lease.isLeader(at: now), now.timeIntervalSince(s.lastRefresh) >= l.refreshEvery.timeInterval, s.lease.nextContact)
         }
+        // A contact that was due but not made (the heartbeat's is under way) is tried again a
+        // moment later, never "now": the loop would come straight back without suspending and
+        // spin on a cooperative thread; with both pollers spinning on a 2-core machine, the
+        // heartbeat's own contact never got a thread to finish on (seen in CI as a livelock).
+        nextContact = max(nextContact, now.addingTimeInterval(Self.retryPause))
         if leading, refreshDue {
             do {
                 try await refresh(now)
