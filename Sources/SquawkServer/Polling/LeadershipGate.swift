@@ -55,14 +55,14 @@ final class LeadershipGate: Sendable {
                 break
             }
         }
-        var (leading, refreshDue, nextContact) = state.withLockedValue { s in
+        let (leading, refreshDue, due) = state.withLockedValue { s in
             (s.lease.isLeader(at: now), now.timeIntervalSince(s.lastRefresh) >= l.refreshEvery.timeInterval, s.lease.nextContact)
         }
         // A contact that was due but not made (the heartbeat's is under way) is tried again a
         // moment later, never "now": the loop would come straight back without suspending and
         // spin on a cooperative thread; with both pollers spinning on a 2-core machine, the
         // heartbeat's own contact never got a thread to finish on (seen in CI as a livelock).
-        nextContact = max(nextContact, now.addingTimeInterval(Self.retryPause))
+        let nextContact = max(due, now.addingTimeInterval(Self.retryPause))
         if leading, refreshDue {
             do {
                 try await refresh(now)
