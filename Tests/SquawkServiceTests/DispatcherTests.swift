@@ -550,6 +550,39 @@ struct DispatcherTests {
         }
     }
 
+    @Test("a claim that took most of its lease to come back (a stalled store) is not sent: the lease runs from before the claim, not after it")
+    func stalledClaimNotSent() async throws {
+        try await H.with { h in
+            let sub = try await h.subscribe("stalled")
+            let events = (1...3).map { H.event($0, flight: "F\($0)") }
+            try await h.enqueue(events, to: sub, at: Self.t0)
+            let clock = NIOLockedValueBox(Self.t0)
+            // The claim's rows are leased from t0, and it returns 1 s before that lease ends.
+            let lease = h.configuration.lease.timeInterval
+            let store = StalledClaims(h.store, clock: clock, stall: lease - 1)
+            let dispatcher = Dispatcher(store: store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration,
+                                        now: { clock.withLockedValue { $0 } })
+            let stopping = NIOLockedValueBox(false)
+            let loop = Task { await dispatcher.pipeline(stopping: stopping) }
+            defer { loop.cancel() }
+            try await CrashRecoveryTests.wait("the stalled batch's acknowledgement", seconds: 30) { store.completed.withLockedValue { $0 } >= 1 }
+            #expect(h.receiver.count == 0, "nothing was sent on a claim another dispatcher may take back in 1 s")
+            #expect(try await h.delivery(events[0], of: sub).status == .inflight, "still claimed until the lease ends")
+
+            // Once the lease has ended the rows are claimed again (promptly now) and delivered, once each.
+            store.stall.withLockedValue { $0 = 0 }
+            clock.withLockedValue { $0 = Self.t0.addingTimeInterval(lease + 1) }
+            dispatcher.wake()
+            try await CrashRecoveryTests.wait("three deliveries", seconds: 30) { h.receiver.count >= 3 }
+            stopping.withLockedValue { $0 = true }
+            dispatcher.wake()
+            await loop.value
+            #expect(h.receiver.count == 3)
+            #expect(Set(h.receiver.received.compactMap(\.webhookId)) == Set(events.map(\.id)))
+            #expect(try await h.delivery(events[2], of: sub).status == .delivered)
+        }
+    }
+
     @Test("a send cannot outlive its claim: against a receiver that hangs, it times out when the lease (less its margin) would end")
     func sendWithinLease() async throws {
         try await H.with(script: { _, _ in .hang }) { h in
@@ -766,5 +799,32 @@ struct DispatcherTests {
             #expect(try await h.delivery(e2, of: allowed).status == .delivered)
             #expect(h.receiver.received(path: "/hooks/ssrf-allowed").count == 1)
         }
+    }
+}
+
+/// A delivery store whose claims come back `stall` seconds (of the test's clock) after they were
+/// made, as when a claim waited for a pooled connection or behind a stalled writer; it counts
+/// the acknowledgements the dispatcher makes.
+final class StalledClaims: DeliveryStoreDecorator, Sendable {
+    let base: any DeliveryStore
+    let clock: NIOLockedValueBox<Date>
+    let stall: NIOLockedValueBox<TimeInterval>
+    let completed = NIOLockedValueBox(0)
+    init(_ base: any DeliveryStore, clock: NIOLockedValueBox<Date>, stall: TimeInterval) {
+        self.base = base
+        self.clock = clock
+        self.stall = NIOLockedValueBox(stall)
+    }
+    func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
+        let claimed = try await base.claim(limit: limit, now: now, lease: lease)
+        if !claimed.isEmpty {
+            let stall = self.stall.withLockedValue { $0 }
+            clock.withLockedValue { $0 = now.addingTimeInterval(stall) }
+        }
+        return claimed
+    }
+    func complete(_ completions: [DeliveryCompletion]) async throws {
+        try await base.complete(completions)
+        completed.withLockedValue { $0 += 1 }
     }
 }

@@ -57,7 +57,7 @@ struct MultiInstanceTests {
             return .noContent
         }
         try await LoopbackServer.withServer(router) { receiverPort in
-            let (sim, simLog) = try EndToEndTests.launch(["simulate", "--port", "0", "--flights", "3000", "--time-scale", "10",
+            let (sim, simLog) = try EndToEndTests.launch(["simulate", "--port", "0", "--flights", "3000", "--time-scale", "30",
                                                           "--api-key", "cluster-key"], dir: dir, name: "simulate")
             defer { if sim.isRunning { sim.terminate(); sim.waitUntilExit() } }
             let simURL = try await EndToEndTests.find(#"serving (http://127\.0\.0\.1:[0-9]+)/public/v2"#, in: simLog)
@@ -87,7 +87,9 @@ struct MultiInstanceTests {
                 """)
             #expect(status == 201)
 
+            let subscribedAt = ContinuousClock.now
             try await CrashRecoveryTests.wait("2,000 deliveries", seconds: 240) { received.unique >= 2_000 }
+            let firstTwoThousand = ContinuousClock.now - subscribedAt
             let duplicatesBeforeKill = received.total - received.unique
             let repeatedBeforeKill = received.repeated
             #expect(duplicatesBeforeKill == 0, "no webhook sent twice while nothing crashed")
@@ -156,7 +158,7 @@ struct MultiInstanceTests {
             let duplicates = received.total - received.unique
             // At-least-once across the crash: only what the killed instance had in flight may come twice.
             #expect(duplicates <= 3 * 256)
-            print("cluster test: \(deliveries.count) deliveries, \(duplicatesBeforeKill) duplicates before the kill, \(duplicates) after; "
+            print("cluster test: \(deliveries.count) deliveries (the first 2,000 in \(firstTwoThousand)), \(duplicatesBeforeKill) duplicates before the kill, \(duplicates) after; "
                   + "leadership terms before the kill \(termsBeforeKill); polling resumed \(takeover) after SIGKILL of the leader")
         }
     }

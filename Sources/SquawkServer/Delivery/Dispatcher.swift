@@ -145,12 +145,18 @@ public final class Dispatcher: Service, Sendable {
                 let stop = stopping.withLockedValue { $0 } || Task.isCancelled
                 if !stop, inFlight < configuration.pipelineDepth, !idle {
                     do {
-                        let claimed = try await store.claim(limit: configuration.batchSize, now: now(), lease: configuration.lease)
+                        let claimedAt = now()
+                        let claimed = try await store.claim(limit: configuration.batchSize, now: claimedAt, lease: configuration.lease)
                         if claimed.isEmpty {
                             idle = true
                         } else {
                             let at = now()
-                            let leaseEnds = at.addingTimeInterval(configuration.lease.timeInterval)
+                            // The lease the store recorded, counted from before the claim: a claim
+                            // that waited (for a pooled connection, behind a stalled writer) has
+                            // that much less of it left, and another instance may take the rows
+                            // back when it ends, whatever this clock said after the claim.
+                            let leaseEnds = claimed.lazy.compactMap(\.delivery.leaseUntil).min()
+                                ?? claimedAt.addingTimeInterval(configuration.lease.timeInterval)
                             group.addTask { await self.send(claimed, now: at, leaseEnds: leaseEnds) }
                             inFlight += 1
                             continue
