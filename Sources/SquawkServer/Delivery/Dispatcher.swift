@@ -157,6 +157,12 @@ public final class Dispatcher: Service, Sendable {
                             // back when it ends, whatever this clock said after the claim.
                             let leaseEnds = claimed.lazy.compactMap(\.delivery.leaseUntil).min()
                                 ?? claimedAt.addingTimeInterval(configuration.lease.timeInterval)
+                            let waited = at.timeIntervalSince(claimedAt)
+                            if waited > configuration.lease.timeInterval / 5 {
+                                logger.warning("a claim took a large part of its lease to return; what cannot be sent in time is left for the next claim",
+                                               metadata: ["seconds": "\(Int(waited))", "lease_seconds": "\(Int(configuration.lease.timeInterval))",
+                                                          "deliveries": "\(claimed.count)"])
+                            }
                             group.addTask { await self.send(claimed, now: at, leaseEnds: leaseEnds) }
                             inFlight += 1
                             continue
