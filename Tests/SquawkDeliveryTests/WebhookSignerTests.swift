@@ -24,6 +24,24 @@ struct WebhookSignerTests {
         #expect(WebhookSigner.verify(id: "evt_1", timestamp: 1000, signatureHeader: h.signature, body: body, secrets: [new], now: 1000))
     }
 
+    @Test("a prepared key signs every message as a fresh one would: signing never changes the shared HMAC state")
+    func preparedKey() throws {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let key = try WebhookSigner.SigningKey(secret: secret)
+        let copy = key
+        var rng = SplitMix64(seed: 9)
+        for n in 0..<300 {
+            let body = (0..<Int(rng.next() % 900)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let id = "evt_\(n)"
+            let fresh = WebhookSigner.signature(id: id, timestamp: 1_700_000_000 + n, body: body, key: try WebhookSigner.key(secret))
+            #expect((n.isMultiple(of: 2) ? key : copy).signature(id: id, timestamp: 1_700_000_000 + n, body: body) == fresh)
+        }
+        // And the specification's example through the prepared key.
+        #expect(key.signature(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Array(#"{"test": 2432232314}"#.utf8))
+                == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        #expect(throws: WebhookSigner.SecretError.self) { try WebhookSigner.SigningKey(secret: "whsec_***") }
+    }
+
     @Test("a changed body, id, timestamp or secret does not verify")
     func tamper() {
         let body = Array("hello".utf8)

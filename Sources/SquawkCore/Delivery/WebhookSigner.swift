@@ -25,21 +25,46 @@ public enum WebhookSigner {
         return Array(data)
     }
 
+    /// A secret made ready to sign with: its key absorbed into an HMAC state once, so a
+    /// signature only hashes the message. Decoding the secret and keying the HMAC cost more than
+    /// hashing a typical webhook body, so the dispatcher keeps these per secret.
+    ///
+    /// `@unchecked Sendable`: the HMAC state is a value with copy-on-write storage; signing copies
+    /// it and never mutates the shared one.
+    public struct SigningKey: @unchecked Sendable {
+        fileprivate let mac: HMAC<SHA256>
+
+        public init(secret: String) throws(SecretError) {
+            mac = HMAC<SHA256>(key: SymmetricKey(data: try WebhookSigner.key(secret)))
+        }
+
+        init(key: [UInt8]) { mac = HMAC<SHA256>(key: SymmetricKey(data: key)) }
+
+        /// `v1,<base64>` of `"{id}.{timestamp}.{body}"`.
+        public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
+            var mac = self.mac
+            mac.update(data: Array("\(id).\(timestamp).".utf8))
+            mac.update(data: body)
+            return "v1," + Data(mac.finalize()).base64EncodedString()
+        }
+    }
+
     /// `v1,<base64>` for one secret.
     public static func signature(id: String, timestamp: Int, body: [UInt8], key: [UInt8]) -> String {
-        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
-        mac.update(data: Array("\(id).\(timestamp).".utf8))
-        mac.update(data: body)
-        return "v1," + Data(mac.finalize()).base64EncodedString()
+        SigningKey(key: key).signature(id: id, timestamp: timestamp, body: body)
     }
 
     /// Signs `body` with every secret (current first); unparseable secrets are skipped.
     public static func sign(id: String, timestamp: Int, body: [UInt8], secrets: [String]) -> Headers {
-        let sigs = secrets.compactMap { s -> String? in
-            guard let k = try? key(s) else { return nil }
-            return signature(id: id, timestamp: timestamp, body: body, key: k)
-        }
-        return Headers(id: id, timestamp: timestamp, signature: sigs.joined(separator: " "))
+        sign(id: id, timestamp: timestamp, body: body, keys: secrets.compactMap { try? SigningKey(secret: $0) })
+    }
+
+    /// Signs `body` with every key (current first).
+    public static func sign(id: String, timestamp: Int, body: [UInt8], keys: [SigningKey]) -> Headers {
+        let signature = keys.count == 1
+            ? keys[0].signature(id: id, timestamp: timestamp, body: body)
+            : keys.map { $0.signature(id: id, timestamp: timestamp, body: body) }.joined(separator: " ")
+        return Headers(id: id, timestamp: timestamp, signature: signature)
     }
 
     /// Verifies a delivery as a receiver would: some `v1` signature matches some secret, and the

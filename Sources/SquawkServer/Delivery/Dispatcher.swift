@@ -58,6 +58,11 @@ public final class Dispatcher: Service, Sendable {
     let now: @Sendable () -> Date
     let onOperationalEvent: @Sendable (OperationalEvent) async -> Void
     private let state: NIOLockedValueBox<State>
+    /// Secrets made ready to sign with, by secret (a claim names a subscription's valid secrets;
+    /// one that expired is simply never asked for again). Emptied when it reaches
+    /// ``signingKeyLimit`` entries, so rotations cannot grow it without bound.
+    private let signingKeys = NIOLockedValueBox<[String: WebhookSigner.SigningKey]>([:])
+    static let signingKeyLimit = 10_000
 
     struct State {
         var limiter = EndpointLimiter()
@@ -255,6 +260,20 @@ public final class Dispatcher: Service, Sendable {
         return (completions, operational)
     }
 
+    /// The keys of `secrets`, in order, from the cache or made and cached; a secret that does
+    /// not decode is skipped (as ``WebhookSigner/sign(id:timestamp:body:secrets:)`` does).
+    func signingKeys(_ secrets: [String]) -> [WebhookSigner.SigningKey] {
+        signingKeys.withLockedValue { cache in
+            secrets.compactMap { secret in
+                if let key = cache[secret] { return key }
+                guard let key = try? WebhookSigner.SigningKey(secret: secret) else { return nil }
+                if cache.count >= Self.signingKeyLimit { cache.removeAll(keepingCapacity: true) }
+                cache[secret] = key
+                return key
+            }
+        }
+    }
+
     /// `squawk_deliveries_total{outcome}`: delivered, retry, failed, disabled, paced.
     static func count(_ completions: [DeliveryCompletion]) {
         var tally: [String: Int] = [:]
@@ -289,7 +308,7 @@ public final class Dispatcher: Service, Sendable {
         }
         defer { state.withLockedValue { $0.limiter.release(sub.notifyEndpoint) } }
         let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
-        let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, secrets: c.secrets)
+        let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, keys: signingKeys(c.secrets))
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
