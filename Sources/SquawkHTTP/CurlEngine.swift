@@ -27,9 +27,11 @@ final class CurlEngine: @unchecked Sendable {
 
     private struct State {
         var nextID: UInt64 = 0
-        /// Every request between ``send(_:)`` and its completion.
+        /// Every request between ``send(_:)`` and its completion, and every batch between
+        /// ``send(all:concurrency:)`` and its last request's completion.
         var registrations: [UInt64: Registration] = [:]
         var incoming: [CurlJob] = []
+        var incomingBatches: [CurlBatch] = []
         var cancellations: [UInt64] = []
         var stopping = false
         var threadExited = false
@@ -104,44 +106,72 @@ final class CurlEngine: @unchecked Sendable {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let accepted = ContinuousClock.now
-        let id = lock.withLock { () -> UInt64 in
-            state.nextID &+= 1
-            state.registrations[state.nextID] = .starting
-            return state.nextID
-        }
+        let id = register()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                enqueue(CurlJob(id: id, request: request, accepted: accepted, continuation: continuation))
+                enqueue(CurlJob(id: id, request: request, accepted: accepted, sink: .caller(continuation)))
             }
         } onCancel: {
             cancel(id)
         }
     }
 
+    /// Sends every request with one hand-over to the curl thread and one resumption (see
+    /// ``CurlBatch``); cancelling the calling task ends the requests not yet ended as cancelled.
+    func send(all requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange] {
+        guard !requests.isEmpty else { return [] }
+        let id = register()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[HTTPExchange], Never>) in
+                let batch = CurlBatch(id: id, requests: requests, concurrency: concurrency, continuation: continuation)
+                if let refusal = handOver(id, count: requests.count, { $0.incomingBatches.append(batch) }) {
+                    continuation.resume(returning: requests.map { _ in HTTPExchange(result: .failure(refusal), elapsed: .zero) })
+                }
+            }
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    private func register() -> UInt64 {
+        lock.withLock {
+            state.nextID &+= 1
+            state.registrations[state.nextID] = .starting
+            return state.nextID
+        }
+    }
+
     /// Hands `job` to the thread, or fails it at once if it was cancelled already or the
     /// transport is stopping.
     private func enqueue(_ job: CurlJob) {
+        guard case .caller(let continuation) = job.sink else { return }
+        if let refusal = handOver(job.id, count: 1, { $0.incoming.append(job) }) {
+            continuation.resume(throwing: refusal)
+        }
+    }
+
+    /// Under the lock: `add`s the work registered as `id` (of `count` requests) for the
+    /// thread and wakes it if needed, or returns why it is refused (the transport is stopping,
+    /// or the caller was cancelled first); the caller then fails it.
+    private func handOver(_ id: UInt64, count: Int, _ add: (inout State) -> Void) -> HTTPTransportError? {
         var refusal: HTTPTransportError?
         var wake = false
         lock.withLock {
             if state.stopping {
                 refusal = HTTPTransportError(.cancelled, "the HTTP transport is shut down")
-                state.registrations[job.id] = nil
-            } else if state.registrations[job.id] == .cancelledEarly {
+                state.registrations[id] = nil
+            } else if state.registrations[id] == .cancelledEarly {
                 refusal = HTTPTransportError(.cancelled, "the request was cancelled before it was sent")
-                state.registrations[job.id] = nil
+                state.registrations[id] = nil
             } else {
-                state.registrations[job.id] = .handedOver
-                state.incoming.append(job)
+                state.registrations[id] = .handedOver
+                add(&state)
                 wake = needsWakeLocked()
             }
-            if refusal != nil { state.failures += 1 }
+            if refusal != nil { state.failures += count }
         }
-        if let refusal {
-            job.continuation.resume(throwing: refusal)
-        } else if wake {
-            curl_multi_wakeup(multi)
-        }
+        if wake { curl_multi_wakeup(multi) }
+        return refusal
     }
 
     /// Called by task cancellation (any thread, possibly before ``enqueue(_:)``).
@@ -175,37 +205,39 @@ final class CurlEngine: @unchecked Sendable {
     private func run() {
         let loop = CurlLoop(multi: multi, maxConcurrentTransfers: configuration.maxConcurrentTransfers)
         while true {
-            let (jobs, cancellations, stopping) = lock.withLock {
+            let (jobs, batches, cancellations, stopping) = lock.withLock {
                 state.polling = false
-                defer { state.incoming.removeAll(keepingCapacity: true); state.cancellations.removeAll() }
-                return (state.incoming, state.cancellations, state.stopping)
+                defer {
+                    state.incoming.removeAll(keepingCapacity: true)
+                    state.incomingBatches.removeAll(keepingCapacity: true)
+                    state.cancellations.removeAll()
+                }
+                return (state.incoming, state.incomingBatches, state.cancellations, state.stopping)
             }
             if stopping { break }
             loop.accept(jobs)
+            for batch in batches { loop.accept(batch) }
             loop.cancel(cancellations)
             loop.step()
-            deliver(loop.takeCompletions())
+            deliver(loop.takeCompletions(), loop.takeFinishedBatches())
             let mayPoll = lock.withLock { () -> Bool in
-                guard state.incoming.isEmpty, state.cancellations.isEmpty, !state.stopping else { return false }
+                guard state.incoming.isEmpty, state.incomingBatches.isEmpty, state.cancellations.isEmpty, !state.stopping else { return false }
                 state.polling = true
                 state.wakeSent = false
                 return true
             }
             if mayPoll { loop.poll(timeoutMilliseconds: 1000) }
         }
-        loop.close(failingWith: HTTPTransportError(.cancelled, "the HTTP transport was shut down"))
-        // Jobs handed over after the last drain never reached the loop: fail them too.
-        let leftover = lock.withLock { () -> [CurlJob] in
-            defer { state.incoming.removeAll() }
-            return state.incoming
+        let shutDown = HTTPTransportError(.cancelled, "the HTTP transport was shut down")
+        // Work handed over after the last drain never reached the loop: it is failed with the rest.
+        let (leftover, leftoverBatches) = lock.withLock { () -> ([CurlJob], [CurlBatch]) in
+            defer { state.incoming.removeAll(); state.incomingBatches.removeAll() }
+            return (state.incoming, state.incomingBatches)
         }
-        var completions = loop.takeCompletions()
-        for job in leftover {
-            completions.append(CurlCompletion(
-                job: job, result: .failure(HTTPTransportError(.cancelled, "the HTTP transport was shut down")),
-                connectionsOpened: 0))
-        }
-        deliver(completions)
+        loop.accept(leftover)
+        for batch in leftoverBatches { loop.accept(batch) }
+        loop.close(failingWith: shutDown)
+        deliver(loop.takeCompletions(), loop.takeFinishedBatches())
         lock.withLock {
             state.threadExited = true
             state.thread = nil
@@ -215,8 +247,8 @@ final class CurlEngine: @unchecked Sendable {
 
     /// Unregisters finished requests (so ``statistics`` never counts a delivered one), then
     /// resumes their continuations outside the lock.
-    private func deliver(_ completions: [CurlCompletion]) {
-        guard !completions.isEmpty else { return }
+    private func deliver(_ completions: [CurlCompletion], _ batches: [CurlBatch]) {
+        guard !completions.isEmpty || !batches.isEmpty else { return }
         lock.withLock {
             for completion in completions {
                 state.registrations[completion.job.id] = nil
@@ -226,12 +258,24 @@ final class CurlEngine: @unchecked Sendable {
                 case .failure: state.failures += 1
                 }
             }
-        }
-        for completion in completions {
-            switch completion.result {
-            case .success(let response): completion.job.continuation.resume(returning: response)
-            case .failure(let error): completion.job.continuation.resume(throwing: error)
+            for batch in batches {
+                state.registrations[batch.id] = nil
+                state.connectionsOpened += batch.connectionsOpened
+                for case let exchange? in batch.exchanges {
+                    switch exchange.result {
+                    case .success: state.responses += 1
+                    case .failure: state.failures += 1
+                    }
+                }
             }
         }
+        for completion in completions {
+            guard case .caller(let continuation) = completion.job.sink else { continue }
+            switch completion.result {
+            case .success(let response): continuation.resume(returning: response)
+            case .failure(let error): continuation.resume(throwing: error)
+            }
+        }
+        for batch in batches { batch.continuation.resume(returning: batch.results) }
     }
 }

@@ -39,6 +39,18 @@ struct CurlJobQueue {
         return job
     }
 
+    /// Takes every job matching `predicate` out of the queue, in queue order.
+    mutating func remove(where predicate: (CurlJob) -> Bool) -> [CurlJob] {
+        var removed: [CurlJob] = []
+        for index in head..<slots.count {
+            guard let job = slots[index], predicate(job) else { continue }
+            slots[index] = nil
+            count -= 1
+            removed.append(job)
+        }
+        return removed
+    }
+
     /// Drops the consumed prefix once it is most of the storage.
     private mutating func compactIfWorthIt() {
         if head == slots.count {

@@ -16,6 +16,11 @@ final class CurlLoop {
     /// Idle easy handles, reset and ready; at most `maxConcurrentTransfers` are kept.
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var completions: [CurlCompletion] = []
+    /// Batches accepted and not yet finished, by batch id (for cancellation).
+    private var batches: [UInt64: CurlBatch] = [:]
+    private var finishedBatches: [CurlBatch] = []
+    /// Ids of batch requests' jobs: their own range, apart from the engine's.
+    private var nextBatchJobID: UInt64 = 1 << 63
 
     init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int) {
         self.multi = multi
@@ -28,17 +33,57 @@ final class CurlLoop {
         for job in jobs { waiting.append(job) }
     }
 
+    /// Queues the batch's first `concurrency` requests; each one that ends queues the next.
+    func accept(_ batch: CurlBatch) {
+        batches[batch.id] = batch
+        startNext(of: batch, count: batch.concurrency)
+    }
+
+    private func startNext(of batch: CurlBatch, count: Int) {
+        guard !batch.cancelled else { return }
+        let now = ContinuousClock.now
+        var started = 0
+        while started < count, batch.next < batch.requests.count {
+            nextBatchJobID &+= 1
+            waiting.append(CurlJob(id: nextBatchJobID, request: batch.requests[batch.next], accepted: now,
+                                   sink: .batch(batch, index: batch.next)))
+            batch.next += 1
+            started += 1
+        }
+    }
+
     /// Aborts the named jobs wherever they are: a running transfer is removed from the multi
     /// handle (curl closes its half-used connection), a queued job is dropped.
     func cancel(_ ids: [UInt64]) {
         let cancelled = HTTPTransportError(.cancelled, "the request was cancelled")
         for id in ids {
-            if let transfer = active.removeValue(forKey: id) {
+            if let batch = batches[id] {
+                stop(batch, failingWith: cancelled)
+            } else if let transfer = active.removeValue(forKey: id) {
                 curl_multi_remove_handle(multi, transfer.easy)
                 finish(transfer, .failure(cancelled))
             } else if let job = waiting.remove(id: id) {
-                completions.append(CurlCompletion(job: job, result: .failure(cancelled), connectionsOpened: 0))
+                end(job, .failure(cancelled), connectionsOpened: 0)
             }
+        }
+    }
+
+    /// Ends every request of `batch` that has not ended: running, queued or not yet started.
+    private func stop(_ batch: CurlBatch, failingWith error: HTTPTransportError) {
+        batch.cancelled = true
+        for (id, transfer) in active {
+            guard case .batch(let owner, _) = transfer.job.sink, owner === batch else { continue }
+            active[id] = nil
+            curl_multi_remove_handle(multi, transfer.easy)
+            finish(transfer, .failure(error))
+        }
+        for job in waiting.remove(where: { if case .batch(let owner, _) = $0.sink { owner === batch } else { false } }) {
+            end(job, .failure(error), connectionsOpened: 0)
+        }
+        while batch.next < batch.requests.count {
+            let index = batch.next
+            batch.next += 1
+            record(batch, index, HTTPExchange(result: .failure(error), elapsed: .zero), connectionsOpened: 0)
         }
     }
 
@@ -62,18 +107,26 @@ final class CurlLoop {
     }
 
     /// Moves queued jobs into the multi handle while there are free slots. A job whose whole
-    /// timeout went by while it waited fails with `.timeout` without being sent.
+    /// timeout went by while it waited fails with `.timeout` without being sent; one whose
+    /// deadline passed fails with `.notSent`; otherwise its timeout is cut to its deadline.
     private func admit() {
         while active.count < maxConcurrentTransfers, let job = waiting.popFirst() {
-            let remaining = job.request.timeout - (ContinuousClock.now - job.accepted)
+            let now = ContinuousClock.now
+            var remaining = job.request.timeout - (now - job.accepted)
+            if let deadline = job.request.deadline {
+                guard deadline > now else {
+                    end(job, .failure(HTTPRequest.notSent), connectionsOpened: 0)
+                    continue
+                }
+                remaining = min(remaining, deadline - now)
+            }
             guard remaining > .zero else {
                 let message = "no transfer slot became free within the timeout of \(job.request.timeout.milliseconds) ms"
-                completions.append(CurlCompletion(job: job, result: .failure(HTTPTransportError(.timeout, message)), connectionsOpened: 0))
+                end(job, .failure(HTTPTransportError(.timeout, message)), connectionsOpened: 0)
                 continue
             }
             guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
-                completions.append(CurlCompletion(
-                    job: job, result: .failure(HTTPTransportError(.other, "curl_easy_init failed")), connectionsOpened: 0))
+                end(job, .failure(HTTPTransportError(.other, "curl_easy_init failed")), connectionsOpened: 0)
                 continue
             }
             let transfer = CurlTransfer(job: job, easy: easy)
@@ -115,8 +168,7 @@ final class CurlLoop {
     /// Records the outcome and returns the easy handle to the pool (reset, so no option or
     /// pointer of this transfer survives).
     private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPTransportError>) {
-        let connections = transfer.connectionsOpened
-        completions.append(CurlCompletion(job: transfer.job, result: result, connectionsOpened: connections))
+        end(transfer.job, result, connectionsOpened: transfer.connectionsOpened)
         transfer.release()
         if idleHandles.count < maxConcurrentTransfers {
             idleHandles.append(transfer.easy)
@@ -125,21 +177,45 @@ final class CurlLoop {
         }
     }
 
+    /// Where every job's outcome goes: to its caller (through ``takeCompletions()``), or into
+    /// its batch, whose next request then takes its place.
+    private func end(_ job: CurlJob, _ result: Result<HTTPResponse, HTTPTransportError>, connectionsOpened: Int) {
+        switch job.sink {
+        case .caller:
+            completions.append(CurlCompletion(job: job, result: result, connectionsOpened: connectionsOpened))
+        case .batch(let batch, let index):
+            record(batch, index, HTTPExchange(result: result, elapsed: ContinuousClock.now - job.accepted), connectionsOpened: connectionsOpened)
+            startNext(of: batch, count: 1)
+        }
+    }
+
+    private func record(_ batch: CurlBatch, _ index: Int, _ exchange: HTTPExchange, connectionsOpened: Int) {
+        if batch.record(index, exchange, connectionsOpened: connectionsOpened) {
+            batches[batch.id] = nil
+            finishedBatches.append(batch)
+        }
+    }
+
     func takeCompletions() -> [CurlCompletion] {
         defer { completions.removeAll(keepingCapacity: true) }
         return completions
     }
 
+    /// Batches whose last request ended since the last call.
+    func takeFinishedBatches() -> [CurlBatch] {
+        defer { finishedBatches.removeAll(keepingCapacity: true) }
+        return finishedBatches
+    }
+
     /// Fails everything running or queued with `error` and frees every easy handle.
     func close(failingWith error: HTTPTransportError) {
+        for batch in Array(batches.values) { stop(batch, failingWith: error) }
         for transfer in active.values {
             curl_multi_remove_handle(multi, transfer.easy)
             finish(transfer, .failure(error))
         }
         active.removeAll()
-        while let job = waiting.popFirst() {
-            completions.append(CurlCompletion(job: job, result: .failure(error), connectionsOpened: 0))
-        }
+        while let job = waiting.popFirst() { end(job, .failure(error), connectionsOpened: 0) }
         for easy in idleHandles { curl_easy_cleanup(easy) }
         idleHandles.removeAll()
     }

@@ -39,6 +39,9 @@ final class CurlTransfer {
     private var allowedAttempts = 0
     /// The connection's address, when the hook refused it at `PREREQFUNCTION` time.
     private var refusedConnection: PeerAddress?
+    /// The limits set on the handle (what was left of the timeout, cut to the deadline), for the
+    /// timeout's message.
+    private var limits = (connect: 0, total: 0)
 
     init(job: CurlJob, easy: UnsafeMutableRawPointer) {
         self.job = job
@@ -97,13 +100,17 @@ final class CurlTransfer {
         check(squawk_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         check(squawk_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         check(squawk_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
-        check(squawk_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1))
+        // Waiting for a connection to turn out multiplexed pays only where one can (HTTP/2 is
+        // negotiated in the TLS handshake). A plain http:// connection is never multiplexed, and
+        // waiting on it would hold every other request to that host behind a receiver that hangs.
+        if lowered.hasPrefix("https://") { check(squawk_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)) }
 
         // Limits. The connect limit never exceeds what is left of the total.
         let totalLimit = max(1, remaining.milliseconds)
         let connectLimit = max(1, min(request.connectTimeout.milliseconds, totalLimit))
         check(squawk_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectLimit))
         check(squawk_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, totalLimit))
+        limits = (connectLimit, totalLimit)
         // Refuses early when Content-Length already says too much; the write callback covers
         // chunked bodies.
         check(squawk_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, request.maxResponseBytes))))
@@ -314,8 +321,7 @@ final class CurlTransfer {
         let detail = self.detail(for: code)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            let limits = "connect \(job.request.connectTimeout.milliseconds) ms, total \(job.request.timeout.milliseconds) ms"
-            return HTTPTransportError(.timeout, "\(detail) (limits: \(limits))")
+            return HTTPTransportError(.timeout, "\(detail) (limits: connect \(limits.connect) ms, total \(limits.total) ms)")
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             let refused = refusedAddresses.isEmpty ? ""
                 : " (refused by policy: \(refusedAddresses.map(\.description).joined(separator: ", ")))"

@@ -59,7 +59,8 @@ public final class CurlTransport: HTTPTransport {
 
     /// Counters since the transport started, for metrics and tests.
     public struct Statistics: Sendable, Hashable {
-        /// Requests accepted by ``send(_:)`` and not yet answered (queued or running).
+        /// Requests accepted by ``send(_:)`` and batches accepted by ``send(all:concurrency:)``
+        /// (each counted once) not yet answered, queued or running.
         public var inFlight: Int
         /// Transfers that ended with an HTTP response (any status).
         public var responses: Int
@@ -97,5 +98,10 @@ public final class CurlTransport: HTTPTransport {
     }
 
     /// Current counters.
+    /// One hand-over to the curl thread for the whole batch, one resumption when it ends.
+    public func send(all requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange] {
+        await engine.send(all: requests, concurrency: concurrency)
+    }
+
     public var statistics: Statistics { engine.statistics }
 }

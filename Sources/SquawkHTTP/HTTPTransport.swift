@@ -8,6 +8,65 @@ public protocol HTTPTransport: Sendable {
     /// response (timeouts, refused connections, oversize bodies, cancellation).
     /// A 3xx, 4xx or 5xx status is a response, not an error.
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Performs every request, at most `concurrency` at a time, each next one starting as an
+    /// earlier one ends, and returns their outcomes in request order. Never throws: each
+    /// outcome is a response or the ``HTTPTransportError`` that request would have thrown (a
+    /// request whose ``HTTPRequest/deadline`` passed before its turn is ``HTTPTransportError/Kind/notSent``).
+    /// A transport may do this with one hand-over for the whole batch (``CurlTransport`` does);
+    /// the default sends them one by one through ``send(_:)``.
+    func send(all requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange]
+}
+
+/// One request's outcome in ``HTTPTransport/send(all:concurrency:)``.
+public struct HTTPExchange: Sendable {
+    public var result: Result<HTTPResponse, HTTPTransportError>
+    /// From the request's start (its turn in the batch) to its end.
+    public var elapsed: Duration
+
+    public init(result: Result<HTTPResponse, HTTPTransportError>, elapsed: Duration) {
+        self.result = result
+        self.elapsed = elapsed
+    }
+}
+
+extension HTTPTransport {
+    public func send(all requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange] {
+        await withTaskGroup(of: (Int, HTTPExchange).self) { group in
+            var exchanges = [HTTPExchange?](repeating: nil, count: requests.count)
+            var running = 0
+            for (index, request) in requests.enumerated() {
+                if running >= max(1, concurrency), let (i, exchange) = await group.next() {
+                    exchanges[i] = exchange
+                    running -= 1
+                }
+                group.addTask {
+                    let started = ContinuousClock.now
+                    var request = request
+                    if let deadline = request.deadline {
+                        let left = deadline - started
+                        guard left > .zero else {
+                            return (index, HTTPExchange(result: .failure(HTTPRequest.notSent), elapsed: .zero))
+                        }
+                        request.timeout = min(request.timeout, left)
+                        request.connectTimeout = min(request.connectTimeout, request.timeout)
+                    }
+                    let result: Result<HTTPResponse, HTTPTransportError>
+                    do {
+                        result = .success(try await send(request))
+                    } catch let error as HTTPTransportError {
+                        result = .failure(error)
+                    } catch {
+                        result = .failure(HTTPTransportError(.other, String(describing: error)))
+                    }
+                    return (index, HTTPExchange(result: result, elapsed: ContinuousClock.now - started))
+                }
+                running += 1
+            }
+            for await (i, exchange) in group { exchanges[i] = exchange }
+            return exchanges.map { $0! }
+        }
+    }
 }
 
 /// An HTTP method; only the ones Squawk uses.
@@ -34,6 +93,14 @@ public struct HTTPRequest: Sendable {
     /// every request on a reused connection, on its one network thread: keep it fast and
     /// non-blocking. IPv4-mapped IPv6 addresses arrive as text like `"::ffff:10.0.0.1"`.
     public var allowPeer: (@Sendable (PeerAddress) -> Bool)?
+    /// The exchange never runs past this instant: the timeout is cut to it, and a request still
+    /// waiting for its turn then is not sent at all (``HTTPTransportError/Kind/notSent``). A
+    /// webhook's claim on its delivery ends at a known time; past it another dispatcher may
+    /// send the same delivery.
+    public var deadline: ContinuousClock.Instant?
+
+    /// The error of a request whose deadline passed before it was sent.
+    static let notSent = HTTPTransportError(.notSent, "the request's deadline passed before its turn came; it was not sent")
 
     public init(
         method: HTTPMethod = .get,
@@ -43,7 +110,8 @@ public struct HTTPRequest: Sendable {
         connectTimeout: Duration = .seconds(5),
         timeout: Duration = .seconds(15),
         maxResponseBytes: Int = 4 << 20,
-        allowPeer: (@Sendable (PeerAddress) -> Bool)? = nil
+        allowPeer: (@Sendable (PeerAddress) -> Bool)? = nil,
+        deadline: ContinuousClock.Instant? = nil
     ) {
         self.method = method
         self.url = url
@@ -53,6 +121,7 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.allowPeer = allowPeer
+        self.deadline = deadline
     }
 }
 
@@ -91,6 +160,8 @@ public struct HTTPResponse: Sendable {
 public struct HTTPTransportError: Error, Sendable, CustomStringConvertible, Equatable {
     public enum Kind: String, Sendable, Equatable {
         case timeout, connectFailed, peerRefused, bodyTooLarge, cancelled, invalidRequest, tls, other
+        /// Never sent: its ``HTTPRequest/deadline`` passed while it waited for its turn.
+        case notSent
     }
     public var kind: Kind
     public var message: String

@@ -61,6 +61,23 @@ struct CurlTransportConcurrencyTests {
         #expect(log.maxConcurrent >= 1)
     }
 
+    @Test("a plain-http receiver that hangs does not hold up the next request to the same host")
+    func hangingReceiverDoesNotBlockItsHost() async throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let log = ServerLog()
+        let answered = try await withFixtureServer(log) { port in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = await transportError(transport, HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .seconds(120))) }
+                #expect(await waitUntil { log.hits("/slow") == 1 })
+                let answered = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/hello/2", timeout: .seconds(30)))
+                group.cancelAll()
+                return answered
+            }
+        }
+        #expect(answered.status == 200)
+    }
+
     @Test("sequential requests reuse a connection")
     func sequentialRequestsReuseAConnection() async throws {
         let transport = CurlTransport()
