@@ -39,9 +39,9 @@ final class CurlTransfer {
     private var allowedAttempts = 0
     /// The connection's address, when the hook refused it at `PREREQFUNCTION` time.
     private var refusedConnection: PeerAddress?
-    /// The limits set on the handle (what was left of the timeout, cut to the deadline), for the
-    /// timeout's message.
-    private var limits = (connect: 0, total: 0)
+    /// What was left of the exchange when its deadline, not its timeout, set the limit (for the
+    /// timeout's message).
+    private var cutByDeadline: Int?
 
     init(job: CurlJob, easy: UnsafeMutableRawPointer) {
         self.job = job
@@ -110,7 +110,7 @@ final class CurlTransfer {
         let connectLimit = max(1, min(request.connectTimeout.milliseconds, totalLimit))
         check(squawk_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectLimit))
         check(squawk_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, totalLimit))
-        limits = (connectLimit, totalLimit)
+        if let deadline = request.deadline, deadline - ContinuousClock.now <= remaining { cutByDeadline = totalLimit }
         // Refuses early when Content-Length already says too much; the write callback covers
         // chunked bodies.
         check(squawk_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, request.maxResponseBytes))))
@@ -321,7 +321,9 @@ final class CurlTransfer {
         let detail = self.detail(for: code)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return HTTPTransportError(.timeout, "\(detail) (limits: connect \(limits.connect) ms, total \(limits.total) ms)")
+            var limits = "connect \(job.request.connectTimeout.milliseconds) ms, total \(job.request.timeout.milliseconds) ms"
+            if let cutByDeadline { limits += ", cut to \(cutByDeadline) ms by the request's deadline" }
+            return HTTPTransportError(.timeout, "\(detail) (limits: \(limits))")
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             let refused = refusedAddresses.isEmpty ? ""
                 : " (refused by policy: \(refusedAddresses.map(\.description).joined(separator: ", ")))"

@@ -49,6 +49,7 @@ struct CurlBatchTests {
         }
         #expect(Self.error(exchanges[0])?.kind == .timeout, "\(String(describing: Self.error(exchanges[0])))")
         #expect(exchanges[0].elapsed < .seconds(30), "the 60 s timeout was cut to the deadline")
+        #expect(Self.error(exchanges[0])?.message.contains("total 60000 ms, cut to") == true, "\(String(describing: Self.error(exchanges[0])))")
         #expect(Self.error(exchanges[1])?.kind == .notSent)
         #expect(log.hits("/target") == 0, "a request past its deadline never reaches the receiver")
         #expect(transport.statistics.inFlight == 0)

@@ -209,44 +209,62 @@ public final class Dispatcher: Service, Sendable {
         return claimed.count
     }
 
-    /// Sends a claimed batch, at most `concurrency` at a time, and returns the outcomes.
+    /// Sends a claimed batch, at most `concurrency / pipelineDepth` at a time, and returns the
+    /// outcomes. Everything to send is rendered and signed first, then handed to the transport
+    /// as one batch (one hand-over, one resumption: ``HTTPTransport/send(all:concurrency:)``),
+    /// and the outcomes are decided together.
     ///
-    /// With `leaseEnds` (the pipelined loop, where a batch can wait behind others), a delivery
-    /// whose claim is about to run out by the time its turn comes is not sent: another
-    /// dispatcher may claim it once the lease ends, and sending it here too would deliver it
-    /// twice. It is left unacknowledged and comes back with its lease (no attempt is counted).
+    /// With `leaseEnds` (the pipelined loop, where a batch can wait behind others), no send
+    /// runs past the claim's lease less a margin: the requests carry that as their deadline, so
+    /// a slow receiver costs a timed-out attempt, and a delivery whose turn comes after it is
+    /// not sent at all. Another dispatcher may claim it once the lease ends, and sending it here
+    /// too would deliver it twice; it is left unacknowledged and comes back with its lease (no
+    /// attempt is counted).
     func send(_ claimed: [ClaimedDelivery], now: Date, leaseEnds: Date? = nil) async -> ([DeliveryCompletion], [OperationalEvent]) {
         var completions: [DeliveryCompletion] = []
         completions.reserveCapacity(claimed.count)
         var operational: [OperationalEvent] = []
-        let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
-        await withTaskGroup(of: (DeliveryCompletion, OperationalEvent?).self) { group in
-            var inFlight = 0
+        var deadline: ContinuousClock.Instant?
+        if let leaseEnds {
             // Margin: a fifth of the lease, at most the request timeout.
             let margin = min(configuration.lease.timeInterval / 5, configuration.requestTimeout.timeInterval)
-            var expired = 0
-            for c in claimed {
-                if inFlight >= limit, let r = await group.next() {
-                    completions.append(r.0)
-                    if let op = r.1 { operational.append(op) }
-                    inFlight -= 1
-                }
-                if let leaseEnds, self.now() > leaseEnds.addingTimeInterval(-margin) {
-                    expired += 1
-                    continue
-                }
-                let sendBy = leaseEnds?.addingTimeInterval(-margin)
-                group.addTask { await self.attempt(c, now: now, sendBy: sendBy) }
-                inFlight += 1
+            let left = leaseEnds.addingTimeInterval(-margin).timeIntervalSince(self.now())
+            deadline = ContinuousClock.now + .milliseconds(Int64((max(-1, left) * 1000).rounded(.down)))
+        }
+        var expired = 0
+        var sending: [ClaimedDelivery] = []
+        var requests: [HTTPRequest] = []
+        sending.reserveCapacity(claimed.count)
+        requests.reserveCapacity(claimed.count)
+        for c in claimed {
+            if let deadline, ContinuousClock.now >= deadline {
+                expired += 1
+                continue
             }
-            for await r in group {
-                completions.append(r.0)
-                if let op = r.1 { operational.append(op) }
+            switch prepare(c, now: now, deadline: deadline) {
+            case .decided(let completion, let op):
+                completions.append(completion)
+                if let op { operational.append(op) }
+            case .send(let request):
+                sending.append(c)
+                requests.append(request)
             }
-            if expired > 0 {
-                Counter(label: "squawk_deliveries_total", dimensions: [("outcome", "lease_expired")]).increment(by: expired)
-                logger.warning("claims ran out before their turn; left for the next claim", metadata: ["deliveries": "\(expired)"])
+        }
+        let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
+        let exchanges = await transport.send(all: requests, concurrency: limit)
+        state.withLockedValue { s in for c in sending { s.limiter.release(c.subscription.notifyEndpoint) } }
+        for (c, exchange) in zip(sending, exchanges) {
+            if case .failure(let error) = exchange.result, error.kind == .notSent {
+                expired += 1
+                continue
             }
+            let (completion, op) = conclude(c, exchange, now: now)
+            completions.append(completion)
+            if let op { operational.append(op) }
+        }
+        if expired > 0 {
+            Counter(label: "squawk_deliveries_total", dimensions: [("outcome", "lease_expired")]).increment(by: expired)
+            logger.warning("claims ran out before their turn; left for the next claim", metadata: ["deliveries": "\(expired)"])
         }
         // Each completion names its claim, so a report that comes after the claim was lost
         // (lease ended, claimed again elsewhere) cannot undo the newer claim's work.
@@ -289,58 +307,57 @@ public final class Dispatcher: Service, Sendable {
         for (outcome, n) in tally { Counter(label: "squawk_deliveries_total", dimensions: [("outcome", outcome)]).increment(by: n) }
     }
 
-    /// Sends one delivery (or defers it when its endpoint is paced) and decides what follows.
-    /// With `sendBy` (the claim's lease less its margin) the request's timeout is cut so the send
-    /// cannot outlive the claim: a slow receiver then costs a timed-out attempt, not a second send
-    /// by whichever dispatcher claims the delivery next.
-    func attempt(_ c: ClaimedDelivery, now: Date, sendBy: Date? = nil) async -> (DeliveryCompletion, OperationalEvent?) {
+    /// What becomes of one claimed delivery before anything is sent.
+    enum Preparation {
+        /// Decided without a send: the subscription is no longer active, or the endpoint is paced.
+        case decided(DeliveryCompletion, OperationalEvent?)
+        /// To be sent; the endpoint's in-flight slot is taken (``send(_:now:leaseEnds:)`` gives it back).
+        case send(HTTPRequest)
+    }
+
+    /// Checks the subscription and the endpoint's pace, and renders and signs the request.
+    func prepare(_ c: ClaimedDelivery, now: Date, deadline: ContinuousClock.Instant?) -> Preparation {
         let sub = c.subscription
-        let attemptNumber = c.delivery.attempts + 1
         if sub.status != .active {
-            let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: nil, latencyMs: 0,
+            let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: c.delivery.attempts + 1, at: now, statusCode: nil, latencyMs: 0,
                                     responseSnippet: nil, error: "subscription disabled: \(sub.disabledReason ?? "")")
-            return (DeliveryCompletion(attempt: a, next: .failed), nil)
+            return .decided(DeliveryCompletion(attempt: a, next: .failed), nil)
         }
         if let later = state.withLockedValue({ $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, now: now) }) {
             // Paced: not an attempt; put it back for later without counting it.
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: now, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
-            return (DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
+            return .decided(DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
         }
-        defer { state.withLockedValue { $0.limiter.release(sub.notifyEndpoint) } }
         let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
         let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, keys: signingKeys(c.secrets))
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
-        var timeout = configuration.requestTimeout
-        if let sendBy {
-            let left = Duration.milliseconds(Int64(max(0.1, sendBy.timeIntervalSince(self.now())) * 1000))
-            timeout = min(timeout, left)
-        }
-        let request = HTTPRequest(method: .post, url: sub.notifyEndpoint, headers: headers, body: body,
-                                  connectTimeout: min(configuration.connectTimeout, timeout), timeout: timeout,
-                                  maxResponseBytes: configuration.maxResponseBytes,
-                                  allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false })
-        let started = ContinuousClock.now
+        return .send(HTTPRequest(method: .post, url: sub.notifyEndpoint, headers: headers, body: body,
+                                 connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                                 maxResponseBytes: configuration.maxResponseBytes,
+                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline))
+    }
+
+    /// Records the attempt a send made and asks the pure ``DeliveryDecision`` what follows.
+    func conclude(_ c: ClaimedDelivery, _ exchange: HTTPExchange, now: Date) -> (DeliveryCompletion, OperationalEvent?) {
+        let sub = c.subscription
+        let attemptNumber = c.delivery.attempts + 1
         let result: AttemptResult
         var statusCode: Int?
         var snippet: String?
         var errorText: String?
-        do {
-            let response = try await transport.send(request)
+        switch exchange.result {
+        case .success(let response):
             statusCode = response.status
             snippet = String(decoding: response.body.prefix(1024), as: UTF8.self)
             let retryAfter = response.header("retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: now) }
             result = .response(status: response.status, retryAfter: retryAfter)
-        } catch let e as HTTPTransportError {
+        case .failure(let e):
             errorText = e.description
             result = e.kind == .peerRefused ? .peerRefused(message: e.message) : .transportError(kind: e.kind.rawValue, message: e.message)
-        } catch {
-            let text = String(describing: error)
-            errorText = text
-            result = .transportError(kind: "other", message: text)
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = exchange.elapsed
         let latencyMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
                                       latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
