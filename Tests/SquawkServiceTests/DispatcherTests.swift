@@ -603,6 +603,24 @@ struct DispatcherTests {
         }
     }
 
+    @Test("a delivery whose turn in the batch comes after the claim's deadline is not sent, and gets no attempt")
+    func turnAfterDeadlineNotSent() async throws {
+        try await H.with(configure: { $0.concurrency = 1; $0.pipelineDepth = 1 }, script: { _, _ in .hang }) { h in
+            let sub = try await h.subscribe("one-at-a-time")
+            let events = [H.event(1, flight: "A"), H.event(2, flight: "B")]
+            try await h.enqueue(events, to: sub, at: Self.t0)
+            let claimed = try await h.store.claim(limit: 10, now: Self.t0, lease: h.configuration.lease)
+            #expect(claimed.count == 2)
+            let dispatcher = Dispatcher(store: h.store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration)
+            // 1 s before the margin: the first send hangs until then, so the second's turn comes too late.
+            let margin = h.configuration.lease.timeInterval / 5
+            let (completions, _) = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 1))
+            #expect(completions.map(\.attempt.deliveryId) == [claimed[0].delivery.id], "only the first was attempted")
+            #expect(completions.first?.attempt.error?.hasPrefix("timeout") == true)
+            #expect(h.receiver.count == 1, "the second never reached the receiver")
+        }
+    }
+
     // MARK: Transport failures
 
     @Test("a receiver that never answers: the attempt times out, is recorded as such and retried later")
