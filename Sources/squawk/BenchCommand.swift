@@ -17,8 +17,10 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Requests to send.") var requests = 20_000
         @Option(help: "Requests in flight.") var concurrency = 64
         @Option(help: "Body size, bytes.") var bodyBytes = 1_024
+        @Flag(help: "Hand all requests over as one batch (send(all:concurrency:), as the dispatcher does) instead of one task per request.")
+        var batched = false
         func run() async throws {
-            print(try await TransportBenchmark.run(url: url, requests: requests, concurrency: concurrency, bodyBytes: bodyBytes))
+            print(try await TransportBenchmark.run(url: url, requests: requests, concurrency: concurrency, bodyBytes: bodyBytes, batched: batched))
         }
     }
 

@@ -58,7 +58,7 @@ public enum TransportBenchmark {
 
     /// Posts `requests` JSON bodies of `bodyBytes` bytes to `url`, `concurrency` at a time.
     public static func run(
-        url: String, requests: Int = 20_000, concurrency: Int = 64, bodyBytes: Int = 1024
+        url: String, requests: Int = 20_000, concurrency: Int = 64, bodyBytes: Int = 1024, batched: Bool = false
     ) async throws -> Result {
         let concurrency = Swift.max(1, concurrency)
         let requests = Swift.max(0, requests)
@@ -75,7 +75,9 @@ public enum TransportBenchmark {
         let cpuBefore = ProcessMeter.processCPUSeconds()
         let clock = ContinuousClock()
         let start = clock.now
-        let reports = await runWorkers(transport, request, requests: requests, concurrency: concurrency)
+        let reports = batched
+            ? [await runBatch(transport, request, requests: requests, concurrency: concurrency)]
+            : await runWorkers(transport, request, requests: requests, concurrency: concurrency)
         let seconds = (clock.now - start).timeInterval
         let cpu = ProcessMeter.processCPUSeconds() - cpuBefore
 
@@ -95,6 +97,25 @@ public enum TransportBenchmark {
     }
 
     /// Splits `requests` over `concurrency` child tasks, each sending its share one at a time.
+    /// All `requests` as one ``HTTPTransport/send(all:concurrency:)`` batch.
+    private static func runBatch(_ transport: CurlTransport, _ request: HTTPRequest, requests: Int, concurrency: Int) async -> WorkerReport {
+        var report = WorkerReport()
+        for exchange in await transport.send(all: Array(repeating: request, count: requests), concurrency: concurrency) {
+            report.latencies.append(exchange.elapsed)
+            switch exchange.result {
+            case .success(let response) where (200..<300).contains(response.status):
+                break
+            case .success(let response):
+                report.errors += 1
+                report.firstError = report.firstError ?? "HTTP \(response.status)"
+            case .failure(let error):
+                report.errors += 1
+                report.firstError = report.firstError ?? error.description
+            }
+        }
+        return report
+    }
+
     private static func runWorkers(
         _ transport: CurlTransport, _ request: HTTPRequest, requests: Int, concurrency: Int
     ) async -> [WorkerReport] {
