@@ -51,6 +51,20 @@ struct JSONValueBytesTests {
         #expect(ours == theirs, "\(ours) vs \(theirs)")
     }
 
+    @Test("every control character, quote and backslash is escaped as Foundation escapes it, at the start, middle and end of a string")
+    func escapesLikeFoundation() throws {
+        let specials = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\"]
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for special in specials {
+            for text in [special, "ab\(special)cd", "é\(special)", "\(special)🛫", special + special] {
+                let ours = String(decoding: JSONValue.string(text).jsonBytes, as: UTF8.self)
+                let theirs = String(decoding: try enc.encode(JSONValue.string(text)), as: UTF8.self)
+                #expect(ours == theirs, "\(ours) vs \(theirs)")
+            }
+        }
+    }
+
     @Test("escapes and surrogate pairs are read; malformed input is refused with an offset", arguments: [
         #"{"a":1,}"#, #"[1 2]"#, #"{"a"}"#, #""\x""#, #""\ud83d""#, #"01"#, #"1."#, #"-"#, #"tru"#, #"{"a":1} x"#, "\"a\u{01}\"",
     ])
