@@ -76,8 +76,8 @@ final class CurlTransfer {
     /// Returns an error (and sends nothing) if the request cannot be sent as given.
     func configure(remaining: Duration) -> HTTPTransportError? {
         let request = job.request
-        let lowered = request.url.prefix(8).lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+        let isHTTPS = Self.hasPrefix(request.url, "https://")
+        guard isHTTPS || Self.hasPrefix(request.url, "http://") else {
             return HTTPTransportError(.invalidRequest, "only http and https URLs are allowed")
         }
         if let problem = Self.headerProblem(request.headers) {
@@ -103,7 +103,7 @@ final class CurlTransfer {
         // Waiting for a connection to turn out multiplexed pays only where one can (HTTP/2 is
         // negotiated in the TLS handshake). A plain http:// connection is never multiplexed, and
         // waiting on it would hold every other request to that host behind a receiver that hangs.
-        if lowered.hasPrefix("https://") { check(squawk_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)) }
+        if isHTTPS { check(squawk_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)) }
 
         // Limits. The connect limit never exceeds what is left of the total.
         let totalLimit = max(1, remaining.milliseconds)
@@ -143,25 +143,47 @@ final class CurlTransfer {
             check(squawk_easy_setopt_ptr(easy, CURLOPT_PREREQDATA, context))
         }
 
-        // Headers, exactly as given, plus what curl would otherwise add on its own.
-        let given = Set(request.headers.map { $0.name.lowercased() })
-        if !given.contains("user-agent") {
+        // Headers, exactly as given, plus what curl would otherwise add on its own. Each line is
+        // written into one scratch buffer and copied by curl: no string per header.
+        var given = (userAgent: false, expect: false, accept: false, contentType: false)
+        var line: [CChar] = []
+        line.reserveCapacity(256)
+        for header in request.headers {
+            let name = header.name
+            if Self.equalsIgnoringCase(name, "content-length") { continue }
+            if Self.equalsIgnoringCase(name, "user-agent") { given.userAgent = true }
+            if Self.equalsIgnoringCase(name, "expect") { given.expect = true }
+            if Self.equalsIgnoringCase(name, "accept") { given.accept = true }
+            if Self.equalsIgnoringCase(name, "content-type") { given.contentType = true }
+            line.removeAll(keepingCapacity: true)
+            for byte in name.utf8 { line.append(CChar(bitPattern: byte)) }
+            if header.value.isEmpty {
+                line.append(CChar(UInt8(ascii: ";")))  // curl's spelling of "send this header empty"
+            } else {
+                line.append(CChar(UInt8(ascii: ":")))
+                line.append(CChar(UInt8(ascii: " ")))
+                for byte in header.value.utf8 { line.append(CChar(bitPattern: byte)) }
+            }
+            line.append(0)
+            guard appendHeader(line) else { return HTTPTransportError(.other, "out of memory") }
+        }
+        if !given.userAgent {
             check(squawk_easy_setopt_cstr(easy, CURLOPT_USERAGENT, SquawkVersion.userAgent))
         }
-        var lines: [String] = []
-        for header in request.headers where header.name.lowercased() != "content-length" {
-            lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
-        }
-        if !given.contains("expect") { lines.append("Expect:") }  // no 100-continue round trip
-        if !given.contains("accept") { lines.append("Accept:") }  // curl would add "*/*"
         let sendsBody = request.method == .post || request.method == .put || request.method == .patch
             || (request.method == .delete && request.body != nil)
-        if sendsBody, !given.contains("content-type") {
-            lines.append("Content-Type:")  // curl would add application/x-www-form-urlencoded
-        }
-        for line in lines {
-            guard let list = curl_slist_append(requestHeaders, line) else { return HTTPTransportError(.other, "out of memory") }
-            requestHeaders = list
+        var added: [StaticString] = []
+        if !given.expect { added.append("Expect:") }  // no 100-continue round trip
+        if !given.accept { added.append("Accept:") }  // curl would add "*/*"
+        if sendsBody, !given.contentType { added.append("Content-Type:") }  // curl would add application/x-www-form-urlencoded
+        for header in added {
+            let appended = header.withUTF8Buffer { bytes in
+                line.removeAll(keepingCapacity: true)
+                for byte in bytes { line.append(CChar(bitPattern: byte)) }
+                line.append(0)
+                return appendHeader(line)
+            }
+            guard appended else { return HTTPTransportError(.other, "out of memory") }
         }
         check(squawk_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, requestHeaders))
 
@@ -183,6 +205,37 @@ final class CurlTransfer {
             })
         }
         return ok ? nil : HTTPTransportError(.other, "libcurl rejected an option")
+    }
+
+    /// Adds one NUL-terminated header line to the request's list (curl copies it).
+    private func appendHeader(_ line: [CChar]) -> Bool {
+        guard let list = line.withUnsafeBufferPointer({ curl_slist_append(requestHeaders, $0.baseAddress) }) else { return false }
+        requestHeaders = list
+        return true
+    }
+
+    /// Whether `text` begins with the lower-case ASCII `prefix`, ignoring ASCII case.
+    static func hasPrefix(_ text: String, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { expected in
+            var bytes = text.utf8.makeIterator()
+            for e in expected {
+                guard let b = bytes.next(), Self.sameIgnoringCase(b, e) else { return false }
+            }
+            return true
+        }
+    }
+
+    /// Whether header name `name` is the lower-case ASCII `lower`, ignoring ASCII case.
+    static func equalsIgnoringCase(_ name: String, _ lower: StaticString) -> Bool {
+        lower.withUTF8Buffer { expected in
+            guard name.utf8.count == expected.count else { return false }
+            return zip(name.utf8, expected).allSatisfy { Self.sameIgnoringCase($0, $1) }
+        }
+    }
+
+    /// Byte `b` is `lower`, or its upper-case ASCII letter.
+    private static func sameIgnoringCase(_ b: UInt8, _ lower: UInt8) -> Bool {
+        b == lower || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") && b | 0x20 == lower)
     }
 
     /// Why `headers` cannot be sent (a name that is not an HTTP token, a value with a line

@@ -295,6 +295,28 @@ struct CurlTransportRequestTests {
         #expect(received.body.isEmpty)
     }
 
+    @Test("the caller's headers count whatever their case; a Content-Length is curl's to set; an empty value is sent empty; the scheme's case does not matter")
+    func headerNamesIgnoreCase() async throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let log = ServerLog()
+        let body = Array("{}".utf8)
+        try await withFixtureServer(log) { port in
+            _ = try await transport.send(HTTPRequest(
+                method: .post, url: "HTTP://127.0.0.1:\(port)/echo",
+                headers: [("content-TYPE", "text/plain"), ("ACCEPT", "application/json"), ("USER-agent", "probe/2"),
+                          ("Content-Length", "99"), ("X-Empty", "")],
+                body: body))
+        }
+        let received = try #require(log.lastReceived)
+        #expect(received.values("content-type") == ["text/plain"], "no second, empty Content-Type")
+        #expect(received.values("accept") == ["application/json"])
+        #expect(received.values("user-agent") == ["probe/2"])
+        #expect(received.values("content-length") == ["2"])
+        #expect(received.values("x-empty") == [""])
+        #expect(received.body == body)
+    }
+
     @Test("requests that cannot be sent safely are refused before any connection")
     func invalidRequestsAreRefused() async throws {
         let transport = CurlTransport()
