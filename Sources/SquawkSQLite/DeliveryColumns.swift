@@ -12,7 +12,7 @@ enum DeliveryColumns {
         lease_until, last_error, last_status_code, created_at, completed_at
         """
     /// The number of columns in ``list`` (a query can select more after them).
-    static let count = 13
+    static let count = columnCount(list)
 
     /// The columns of a ``DeliveryAttempt``, in the order ``decodeAttempt(_:)`` reads them.
     static let attemptList = "delivery_id, attempt, at, status_code, latency_ms, response_snippet, error"
@@ -51,3 +51,6 @@ enum DeliveryColumns {
                                latencyMs: row[4], responseSnippet: row[5], error: row[6])
     }
 }
+
+/// The number of columns in a comma-separated column list.
+func columnCount(_ list: String) -> Int { list.split(separator: ",").count }

@@ -12,8 +12,8 @@ enum SubscriptionColumns {
         description, metadata, status, disabled_reason, created_at, updated_at, expires_at
         """
     /// The number of columns in ``list`` (a query can select more after them).
-    static let count = 15
-    static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    static let count = columnCount(list)
+    static let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
     static let insertSQL = "INSERT INTO subscriptions (\(list)) VALUES (\(placeholders))"
 
     // MARK: - Encoding
