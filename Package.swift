@@ -90,9 +90,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the outbox's per-delivery statements (DirectStatement.swift).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteConfig",
             ],
             swiftSettings: swiftSettings
         ),
+        // sqlite3_config (variadic, so out of Swift's reach): process-wide SQLite settings.
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "SquawkPostgres",
             dependencies: [

@@ -10,4 +10,19 @@ struct Squawk: AsyncParsableCommand {
         version: SquawkApp.version,
         subcommands: [ServeCommand.self, ConfigCommand.self, SimulateCommand.self, RecordCommand.self, ReceiveCommand.self, KeysCommand.self, BenchCommand.self]
     )
+
+    /// ArgumentParser's own entry point, after the process-wide settings.
+    static func main() async {
+        SquawkApp.prepareProcess()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

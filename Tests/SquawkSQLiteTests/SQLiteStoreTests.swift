@@ -48,6 +48,13 @@ struct SQLiteStoreTests {
 
     // MARK: - Connection settings
 
+    @Test("process settings only take once SQLite is in use: a late call reports that it changed nothing")
+    func processSettingsAfterOpening() async throws {
+        let store = try SQLiteStore.temporary()
+        #expect(try await store.pragma("journal_mode") == "wal", "a database is open")
+        #expect(!SQLiteStore.configureProcess())
+    }
+
     @Test("WAL, foreign keys, busy timeout and synchronous=NORMAL are on")
     func pragmas() async throws {
         let store = try SQLiteStore.temporary()
