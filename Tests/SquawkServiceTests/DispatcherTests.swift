@@ -526,7 +526,7 @@ struct DispatcherTests {
         }
     }
 
-    @Test("a claim that ran out while its batch waited is not sent: it comes back with its lease, so it is never sent twice")
+    @Test("a claim that ran out while its batch waited is not sent but handed back, due at once: it is never sent twice, nor held until its lease ends")
     func expiredClaimNotSent() async throws {
         try await H.with { h in
             let sub = try await h.subscribe("late")
@@ -540,24 +540,32 @@ struct DispatcherTests {
                                         now: { late })
             let (completions, _) = await dispatcher.send(claimed, now: Self.t0,
                                                           leaseEnds: Self.t0.addingTimeInterval(h.configuration.lease.timeInterval))
-            #expect(completions.isEmpty)
             #expect(h.receiver.count == 0, "nothing was sent")
-            #expect(try await h.delivery(events[0], of: sub).status == .inflight, "still claimed until the lease ends")
-            // After the lease it is claimed again and delivered, once.
-            #expect(try await h.tick(Self.t0.addingTimeInterval(h.configuration.lease.timeInterval + 1)) == 3)
+            // Handed back, due at once, no attempt counted.
+            #expect(completions.count == 3)
+            #expect(completions.allSatisfy { $0.attempt.attempt == 0 })
+            try await h.store.complete(completions)
+            let back = try await h.delivery(events[0], of: sub)
+            #expect(back.status == .pending)
+            #expect(back.attempts == 0)
+            #expect(back.nextAttemptAt == late)
+            #expect(try await h.attempts(events[0], of: sub).isEmpty)
+            // The next claim sends each once.
+            #expect(try await h.tick(late) == 3)
             #expect(try await h.delivery(events[0], of: sub).status == .delivered)
+            #expect(try await h.attempts(events[0], of: sub).map(\.attempt) == [1])
             #expect(h.receiver.count == 3)
         }
     }
 
-    @Test("a claim that took most of its lease to come back (a stalled store) is not sent: the lease runs from before the claim, not after it")
+    @Test("a claim that took most of its lease to come back (a stalled store) is not sent: the lease runs from before the claim; it is handed back and sent once on the next claim")
     func stalledClaimNotSent() async throws {
         try await H.with { h in
             let sub = try await h.subscribe("stalled")
             let events = (1...3).map { H.event($0, flight: "F\($0)") }
             try await h.enqueue(events, to: sub, at: Self.t0)
             let clock = NIOLockedValueBox(Self.t0)
-            // The claim's rows are leased from t0, and it returns 1 s before that lease ends.
+            // The first claim's rows are leased from t0, and it returns 1 s before that lease ends.
             let lease = h.configuration.lease.timeInterval
             let store = StalledClaims(h.store, clock: clock, stall: lease - 1)
             let dispatcher = Dispatcher(store: store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration,
@@ -565,21 +573,22 @@ struct DispatcherTests {
             let stopping = NIOLockedValueBox(false)
             let loop = Task { await dispatcher.pipeline(stopping: stopping) }
             defer { loop.cancel() }
-            try await CrashRecoveryTests.wait("the stalled batch's acknowledgement", seconds: 30) { store.completed.withLockedValue { $0 } >= 1 }
-            #expect(h.receiver.count == 0, "nothing was sent on a claim another dispatcher may take back in 1 s")
-            #expect(try await h.delivery(events[0], of: sub).status == .inflight, "still claimed until the lease ends")
-
-            // Once the lease has ended the rows are claimed again (promptly now) and delivered, once each.
-            store.stall.withLockedValue { $0 = 0 }
-            clock.withLockedValue { $0 = Self.t0.addingTimeInterval(lease + 1) }
-            dispatcher.wake()
             try await CrashRecoveryTests.wait("three deliveries", seconds: 30) { h.receiver.count >= 3 }
+            try await CrashRecoveryTests.wait("their acknowledgements", seconds: 30) {
+                // Read without the store's async API: the wait's condition is synchronous.
+                store.completed.withLockedValue { $0 } >= 2
+            }
             stopping.withLockedValue { $0 = true }
             dispatcher.wake()
             await loop.value
-            #expect(h.receiver.count == 3)
+            #expect(h.receiver.count == 3, "each sent once")
+            #expect(store.nonEmptyClaims.withLockedValue { $0 } == 2, "the stalled claim was handed back and claimed again")
             #expect(Set(h.receiver.received.compactMap(\.webhookId)) == Set(events.map(\.id)))
-            #expect(try await h.delivery(events[2], of: sub).status == .delivered)
+            for event in events {
+                #expect(try await h.delivery(event, of: sub).status == .delivered)
+                // One attempt, made on the second claim (at t0 + lease - 1), none on the stalled one.
+                #expect(try await h.attempts(event, of: sub).map(\.at) == [Self.t0.addingTimeInterval(lease - 1)])
+            }
         }
     }
 
@@ -603,7 +612,7 @@ struct DispatcherTests {
         }
     }
 
-    @Test("a delivery whose turn in the batch comes after the claim's deadline is not sent, and gets no attempt")
+    @Test("a delivery whose turn in the batch comes after the claim's deadline is not sent: handed back with no attempt")
     func turnAfterDeadlineNotSent() async throws {
         try await H.with(configure: { $0.concurrency = 1; $0.pipelineDepth = 1 }, script: { _, _ in .hang }) { h in
             let sub = try await h.subscribe("one-at-a-time")
@@ -615,9 +624,12 @@ struct DispatcherTests {
             // 1 s before the margin: the first send hangs until then, so the second's turn comes too late.
             let margin = h.configuration.lease.timeInterval / 5
             let (completions, _) = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 1))
-            #expect(completions.map(\.attempt.deliveryId) == [claimed[0].delivery.id], "only the first was attempted")
+            #expect(completions.filter { $0.attempt.attempt > 0 }.map(\.attempt.deliveryId) == [claimed[0].delivery.id], "only the first was attempted")
             #expect(completions.first?.attempt.error?.hasPrefix("timeout") == true)
             #expect(h.receiver.count == 1, "the second never reached the receiver")
+            let handBack = try #require(completions.first { $0.attempt.deliveryId == claimed[1].delivery.id })
+            #expect(handBack.attempt.attempt == 0, "handed back without an attempt")
+            if case .retry = handBack.next {} else { Issue.record("handed back as due again") }
         }
     }
 
@@ -820,23 +832,26 @@ struct DispatcherTests {
     }
 }
 
-/// A delivery store whose claims come back `stall` seconds (of the test's clock) after they were
-/// made, as when a claim waited for a pooled connection or behind a stalled writer; it counts
+/// A delivery store whose first claim comes back `stall` seconds (of the test's clock) after it
+/// was made, as when a claim waited for a pooled connection or behind a stalled writer; it counts
 /// the acknowledgements the dispatcher makes.
 final class StalledClaims: DeliveryStoreDecorator, Sendable {
     let base: any DeliveryStore
     let clock: NIOLockedValueBox<Date>
     let stall: NIOLockedValueBox<TimeInterval>
     let completed = NIOLockedValueBox(0)
+    let nonEmptyClaims = NIOLockedValueBox(0)
     init(_ base: any DeliveryStore, clock: NIOLockedValueBox<Date>, stall: TimeInterval) {
         self.base = base
         self.clock = clock
         self.stall = NIOLockedValueBox(stall)
     }
+    /// The first claim that returns anything stalls; later ones do not.
     func claim(limit: Int, now: Date, lease: Duration) async throws -> [ClaimedDelivery] {
         let claimed = try await base.claim(limit: limit, now: now, lease: lease)
         if !claimed.isEmpty {
-            let stall = self.stall.withLockedValue { $0 }
+            nonEmptyClaims.withLockedValue { $0 += 1 }
+            let stall = self.stall.withLockedValue { stall in defer { stall = 0 }; return stall }
             clock.withLockedValue { $0 = now.addingTimeInterval(stall) }
         }
         return claimed

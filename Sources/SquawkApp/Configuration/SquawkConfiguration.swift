@@ -1,6 +1,7 @@
 import Foundation
 import SquawkCore
 import SquawkPostgres
+import SquawkServer
 
 /// Everything `squawk serve` can be told, with its defaults.
 ///
@@ -41,6 +42,7 @@ public struct SquawkConfiguration: Sendable {
     public var simulatorTimeScale = 1.0
     // [delivery]
     public var deliveryConcurrency = 128
+    public var deliveryBatchSize = DispatcherConfiguration().batchSize
     public var retrySchedule: [Double] = RetryPolicy.standard.schedule
     public var retentionDays = 7.0
     public var disableAfterDays = 5.0
@@ -121,6 +123,7 @@ public struct SquawkConfiguration: Sendable {
         .int("simulator.seed", "Seed of the simulated world.", \.simulatorSeed, 0...Int.max),
         .double("simulator.time_scale", "Simulated seconds per wall second.", \.simulatorTimeScale, 0.1...1_000),
         .int("delivery.concurrency", "Webhook sends in flight at once.", \.deliveryConcurrency, 1...4_096),
+        .int("delivery.batch_size", "Deliveries claimed and acknowledged per database transaction.", \.deliveryBatchSize, 1...10_000),
         .doubles("delivery.retry_schedule", "Delay before each attempt, seconds (the first is normally 0).", \.retrySchedule,
                  check: { $0.isEmpty || $0.contains { $0 < 0 } ? "must be a non-empty list of non-negative seconds" : nil }),
         .double("delivery.retention_days", "How long delivered events and attempts are kept.", \.retentionDays, 0.01...3_650),

@@ -89,6 +89,7 @@ public struct ServeApp: Sendable {
         let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: c.deliveryConcurrency + 8))
         var dispatch = DispatcherConfiguration()
         dispatch.concurrency = c.deliveryConcurrency
+        dispatch.batchSize = c.deliveryBatchSize
         dispatch.retryPolicy = RetryPolicy(schedule: c.retrySchedule)
         dispatch.lease = .milliseconds(Int64(c.leaseSeconds * 1000))
         dispatch.disableAfter = c.disableAfterDays * 86_400
