@@ -83,18 +83,19 @@ extension JSONValue {
         out.append(0x22)
     }
 
+    /// JSON's two-character escapes (RFC 8259 §7): a byte and the letter after the backslash
+    /// that stands for it. The writer uses them (other control characters become `\u00XX`); the
+    /// reader takes them, and `\/` too.
+    static let shortEscapes: [(byte: UInt8, letter: UInt8)] = [
+        (0x22, 0x22), (0x5C, 0x5C), (0x08, 0x62), (0x0C, 0x66), (0x0A, 0x6E), (0x0D, 0x72), (0x09, 0x74),
+    ]
+
     /// The escape of a quote, a backslash or a control character.
     private static func writeEscape(_ b: UInt8, into out: inout [UInt8]) {
         out.append(0x5C)
-        switch b {
-        case 0x22: out.append(0x22)
-        case 0x5C: out.append(0x5C)
-        case 0x0A: out.append(0x6E)
-        case 0x0D: out.append(0x72)
-        case 0x09: out.append(0x74)
-        case 0x08: out.append(0x62)
-        case 0x0C: out.append(0x66)
-        default:
+        if let short = shortEscapes.first(where: { $0.byte == b }) {
+            out.append(short.letter)
+        } else {
             let hex: StaticString = "0123456789abcdef"
             hex.withUTF8Buffer { digits in
                 out.append(0x75)
@@ -265,15 +266,12 @@ extension JSONValue {
                 guard i < p.count else { throw ParseError(offset: i) }
                 let e = p[i]
                 i += 1
+                if let short = JSONValue.shortEscapes.first(where: { $0.letter == e }) {
+                    bytes.append(short.byte)
+                    continue
+                }
                 switch e {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
                 case 0x2F: bytes.append(0x2F)
-                case 0x62: bytes.append(0x08)
-                case 0x66: bytes.append(0x0C)
-                case 0x6E: bytes.append(0x0A)
-                case 0x72: bytes.append(0x0D)
-                case 0x74: bytes.append(0x09)
                 case 0x75:
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
