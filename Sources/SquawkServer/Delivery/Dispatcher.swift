@@ -167,7 +167,7 @@ public final class Dispatcher: Service, Sendable {
                                 ?? claimedAt.addingTimeInterval(configuration.lease.timeInterval)
                             let waited = at.timeIntervalSince(claimedAt)
                             if waited > configuration.lease.timeInterval / 5 {
-                                logger.warning("a claim took a large part of its lease to return; what cannot be sent in time is left for the next claim",
+                                logger.warning("a claim took a large part of its lease to return; what cannot be sent in time is handed back",
                                                metadata: ["seconds": "\(Int(waited))", "lease_seconds": "\(Int(configuration.lease.timeInterval))",
                                                           "deliveries": "\(claimed.count)"])
                             }
