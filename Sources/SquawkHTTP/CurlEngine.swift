@@ -125,6 +125,7 @@ final class CurlEngine: @unchecked Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<[HTTPExchange], Never>) in
                 let batch = CurlBatch(id: id, requests: requests, concurrency: concurrency, continuation: continuation)
                 if let refusal = handOver(id, count: requests.count, { $0.incomingBatches.append(batch) }) {
+                    for request in requests { request.onEnd?() }
                     continuation.resume(returning: requests.map { _ in HTTPExchange(result: .failure(refusal), elapsed: .zero) })
                 }
             }
@@ -146,6 +147,7 @@ final class CurlEngine: @unchecked Sendable {
     private func enqueue(_ job: CurlJob) {
         guard case .caller(let continuation) = job.sink else { return }
         if let refusal = handOver(job.id, count: 1, { $0.incoming.append(job) }) {
+            job.request.onEnd?()
             continuation.resume(throwing: refusal)
         }
     }

@@ -83,6 +83,7 @@ final class CurlLoop {
         while batch.next < batch.requests.count {
             let index = batch.next
             batch.next += 1
+            batch.requests[index].onEnd?()
             record(batch, index, HTTPExchange(result: .failure(error), elapsed: .zero), connectionsOpened: 0)
         }
     }
@@ -180,6 +181,7 @@ final class CurlLoop {
     /// Where every job's outcome goes: to its caller (through ``takeCompletions()``), or into
     /// its batch, whose next request then takes its place.
     private func end(_ job: CurlJob, _ result: Result<HTTPResponse, HTTPTransportError>, connectionsOpened: Int) {
+        job.request.onEnd?()
         switch job.sink {
         case .caller:
             completions.append(CurlCompletion(job: job, result: result, connectionsOpened: connectionsOpened))

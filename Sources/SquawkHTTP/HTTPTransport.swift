@@ -41,6 +41,7 @@ extension HTTPTransport {
                     running -= 1
                 }
                 group.addTask {
+                    defer { request.onEnd?() }
                     let started = ContinuousClock.now
                     var request = request
                     if let deadline = request.deadline {
@@ -98,6 +99,11 @@ public struct HTTPRequest: Sendable {
     /// webhook's claim on its delivery ends at a known time; past it another dispatcher may
     /// send the same delivery.
     public var deadline: ContinuousClock.Instant?
+    /// Called once when the exchange ends, however it ends (response, error, not sent), before
+    /// the caller hears of it; ``CurlTransport`` calls it on its one network thread, so keep it
+    /// short. A batch's caller hears of every request only when the last one ends; this is how
+    /// it gives back what one request held (an endpoint's in-flight slot) as soon as it ends.
+    public var onEnd: (@Sendable () -> Void)?
 
     /// The error of a request whose deadline passed before it was sent.
     static let notSent = HTTPTransportError(.notSent, "the request's deadline passed before its turn came; it was not sent")
@@ -111,7 +117,8 @@ public struct HTTPRequest: Sendable {
         timeout: Duration = .seconds(15),
         maxResponseBytes: Int = 4 << 20,
         allowPeer: (@Sendable (PeerAddress) -> Bool)? = nil,
-        deadline: ContinuousClock.Instant? = nil
+        deadline: ContinuousClock.Instant? = nil,
+        onEnd: (@Sendable () -> Void)? = nil
     ) {
         self.method = method
         self.url = url
@@ -122,6 +129,7 @@ public struct HTTPRequest: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.allowPeer = allowPeer
         self.deadline = deadline
+        self.onEnd = onEnd
     }
 }
 

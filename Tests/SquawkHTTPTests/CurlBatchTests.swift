@@ -34,19 +34,31 @@ struct CurlBatchTests {
         #expect(await transport.send(all: [], concurrency: 4).isEmpty)
     }
 
-    @Test("a deadline cuts a running request's timeout, and a request whose deadline passed before its turn is not sent")
+    /// Counts `onEnd` calls.
+    final class Ends: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int { lock.withLock { count } }
+        func note() { lock.withLock { count += 1 } }
+    }
+
+    @Test("a deadline cuts a running request's timeout, and a request whose deadline passed before its turn is not sent; each ends once")
     func deadline() async throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let log = ServerLog()
+        let ends = Ends()
         let exchanges = try await withFixtureServer(log) { port in
             // One at a time: the second's turn comes when the first ends, after its own deadline.
             let start = ContinuousClock.now
             return await transport.send(all: [
-                HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .seconds(60), deadline: start + .milliseconds(400)),
-                HTTPRequest(url: "http://127.0.0.1:\(port)/target", timeout: .seconds(60), deadline: start + .milliseconds(200)),
+                HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .seconds(60), deadline: start + .milliseconds(400),
+                            onEnd: { ends.note() }),
+                HTTPRequest(url: "http://127.0.0.1:\(port)/target", timeout: .seconds(60), deadline: start + .milliseconds(200),
+                            onEnd: { ends.note() }),
             ], concurrency: 1)
         }
+        #expect(ends.value == 2, "onEnd ran once for each, sent or not")
         #expect(Self.error(exchanges[0])?.kind == .timeout, "\(String(describing: Self.error(exchanges[0])))")
         #expect(exchanges[0].elapsed < .seconds(30), "the 60 s timeout was cut to the deadline")
         #expect(Self.error(exchanges[0])?.message.contains("total 60000 ms, cut to") == true, "\(String(describing: Self.error(exchanges[0])))")
@@ -60,11 +72,12 @@ struct CurlBatchTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let log = ServerLog()
+        let ends = Ends()
         let exchanges = try await withFixtureServer(log) { port in
             let batch = Task {
                 await transport.send(all: [
-                    HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .seconds(120)),
-                    HTTPRequest(url: "http://127.0.0.1:\(port)/target", timeout: .seconds(120)),
+                    HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .seconds(120), onEnd: { ends.note() }),
+                    HTTPRequest(url: "http://127.0.0.1:\(port)/target", timeout: .seconds(120), onEnd: { ends.note() }),
                 ], concurrency: 1)
             }
             #expect(await waitUntil { log.hits("/slow") == 1 })
@@ -72,6 +85,7 @@ struct CurlBatchTests {
             return await batch.value
         }
         #expect(exchanges.map { Self.error($0)?.kind } == [.cancelled, .cancelled])
+        #expect(ends.value == 2, "the running and the unstarted request each ended once")
         #expect(log.hits("/target") == 0)
         #expect(await waitUntil { transport.statistics.inFlight == 0 })
     }
@@ -118,7 +132,10 @@ struct CurlBatchTests {
         var requests = (0..<40).map { HTTPRequest(url: "http://example.test/\($0)") }
         requests.append(HTTPRequest(url: "http://example.test/fail"))
         requests.append(HTTPRequest(url: "http://example.test/late", deadline: ContinuousClock.now - .seconds(1)))
+        let ends = Ends()
+        for i in requests.indices { requests[i].onEnd = { ends.note() } }
         let exchanges = await transport.send(all: requests, concurrency: 3)
+        #expect(ends.value == requests.count)
         #expect(exchanges.prefix(40).map(Self.body) == (0..<40).map { "\($0)" })
         #expect(Self.error(exchanges[40])?.kind == .connectFailed)
         #expect(Self.error(exchanges[41])?.kind == .notSent)

@@ -633,6 +633,33 @@ struct DispatcherTests {
         }
     }
 
+    @Test("an endpoint's in-flight slot is given back when its own send ends, not when its batch's slowest one does")
+    func slotFreedPerRequest() async throws {
+        try await H.with(script: { r, _ in r.path.hasSuffix("/slow") ? .hang : .status(200, body: "ok") }) { h in
+            let slow = try await h.subscribe("slow")
+            let fast = try await h.subscribe("fast")
+            try await h.enqueue([H.event(1, flight: "A")], to: slow, at: Self.t0)
+            try await h.enqueue([H.event(2, flight: "B")], to: fast, at: Self.t0)
+            let claimed = try await h.store.claim(limit: 10, now: Self.t0, lease: h.configuration.lease)
+            #expect(claimed.count == 2)
+            let dispatcher = h.dispatcher()
+            let margin = h.configuration.lease.timeInterval / 5
+            let finished = NIOLockedValueBox(false)
+            let batch = Task {
+                // The hanging send ends at its deadline, 5 s from now.
+                _ = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 5))
+                finished.withLockedValue { $0 = true }
+            }
+            try await CrashRecoveryTests.wait("the fast receiver's answer", seconds: 30) { h.receiver.received(path: "/hooks/fast").count == 1 }
+            try await CrashRecoveryTests.wait("the fast endpoint's slot back", seconds: 30) { dispatcher.inFlight(h.url("fast")) == 0 }
+            #expect(!finished.withLockedValue { $0 }, "the slot came back while the batch still waited on the hanging receiver")
+            #expect(dispatcher.inFlight(h.url("slow")) == 1)
+            await batch.value
+            #expect(dispatcher.inFlight(h.url("slow")) == 0)
+        }
+    }
+
+    // MARK: Transport failures
     // MARK: Transport failures
 
     @Test("a receiver that never answers: the attempt times out, is recorded as such and retried later")

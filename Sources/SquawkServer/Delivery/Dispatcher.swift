@@ -257,7 +257,6 @@ public final class Dispatcher: Service, Sendable {
         }
         let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         let exchanges = await transport.send(all: requests, concurrency: limit)
-        state.withLockedValue { s in for c in sending { s.limiter.release(c.subscription.notifyEndpoint) } }
         for (c, exchange) in zip(sending, exchanges) {
             if case .failure(let error) = exchange.result, error.kind == .notSent {
                 expired.append(c)
@@ -288,6 +287,9 @@ public final class Dispatcher: Service, Sendable {
         operational = operational.filter { $0.kind != .subscriptionDisabled || disabled.insert($0.subscriptionId).inserted }
         return (completions, operational)
     }
+
+    /// Sends to `endpoint` in flight now, as the pacing sees them.
+    func inFlight(_ endpoint: String) -> Int { state.withLockedValue { $0.limiter.inFlight(endpoint) } }
 
     /// The keys of `secrets`, in order, from the cache or made and cached; a secret that does
     /// not decode is skipped (as ``WebhookSigner/sign(id:timestamp:body:secrets:)`` does).
@@ -322,7 +324,8 @@ public final class Dispatcher: Service, Sendable {
     enum Preparation {
         /// Decided without a send: the subscription is no longer active, or the endpoint is paced.
         case decided(DeliveryCompletion, OperationalEvent?)
-        /// To be sent; the endpoint's in-flight slot is taken (``send(_:now:leaseEnds:)`` gives it back).
+        /// To be sent; the endpoint's in-flight slot is taken, and the request gives it back as
+        /// soon as its exchange ends (``HTTPRequest/onEnd``), not when the whole batch does.
         case send(HTTPRequest)
     }
 
@@ -344,10 +347,13 @@ public final class Dispatcher: Service, Sendable {
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
-        return .send(HTTPRequest(method: .post, url: sub.notifyEndpoint, headers: headers, body: body,
+        let state = self.state
+        let endpoint = sub.notifyEndpoint
+        return .send(HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
                                  maxResponseBytes: configuration.maxResponseBytes,
-                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline))
+                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline,
+                                 onEnd: { state.withLockedValue { $0.limiter.release(endpoint) } }))
     }
 
     /// Records the attempt a send made and asks the pure ``DeliveryDecision`` what follows.

@@ -67,6 +67,9 @@ public struct EndpointLimiter: Sendable {
         buckets[endpoint] = b
     }
 
+    /// Sends to `endpoint` in flight now (slots taken and not given back).
+    public func inFlight(_ endpoint: String) -> Int { buckets[endpoint]?.inFlight ?? 0 }
+
     /// Slows an endpoint down until `until` (after 429/502/503/504).
     public mutating func throttle(_ endpoint: String, until: Date) {
         var b = buckets[endpoint] ?? Bucket(tokens: 0, updated: until, notBefore: nil)
