@@ -69,7 +69,6 @@ public final class Dispatcher: Service, Sendable {
 
     struct State {
         var limiter = EndpointLimiter()
-        var rng = SystemRandomNumberGenerator()
         /// A wake-up that arrived while nobody was waiting.
         var pendingWake = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -241,12 +240,22 @@ public final class Dispatcher: Service, Sendable {
         var requests: [HTTPRequest] = []
         sending.reserveCapacity(claimed.count)
         requests.reserveCapacity(claimed.count)
-        for c in claimed {
+        // The endpoints' pace for the whole batch, under one lock (the curl thread takes it too, to
+        // give each slot back): nil where the delivery may go now, else when it may try again.
+        let pace: [Date?] = state.withLockedValue { s in
+            claimed.map { c in
+                c.subscription.status == .active ? s.limiter.acquire(c.subscription.notifyEndpoint, format: c.subscription.format, now: now) : nil
+            }
+        }
+        for (c, later) in zip(claimed, pace) {
             if let deadline, ContinuousClock.now >= deadline {
+                if c.subscription.status == .active, later == nil {
+                    state.withLockedValue { $0.limiter.release(c.subscription.notifyEndpoint) }
+                }
                 expired.append(c)
                 continue
             }
-            switch prepare(c, now: now, deadline: deadline) {
+            switch prepare(c, now: now, pacedUntil: later, deadline: deadline) {
             case .decided(let completion, let op):
                 completions.append(completion)
                 if let op { operational.append(op) }
@@ -329,15 +338,16 @@ public final class Dispatcher: Service, Sendable {
         case send(HTTPRequest)
     }
 
-    /// Checks the subscription and the endpoint's pace, and renders and signs the request.
-    func prepare(_ c: ClaimedDelivery, now: Date, deadline: ContinuousClock.Instant?) -> Preparation {
+    /// Fails a delivery of a subscription no longer active, puts back a paced one (`pacedUntil`:
+    /// the endpoint's slot was not granted), or renders and signs the request (the slot was).
+    func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: ContinuousClock.Instant?) -> Preparation {
         let sub = c.subscription
         if sub.status != .active {
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: c.delivery.attempts + 1, at: now, statusCode: nil, latencyMs: 0,
                                     responseSnippet: nil, error: "subscription disabled: \(sub.disabledReason ?? "")")
             return .decided(DeliveryCompletion(attempt: a, next: .failed), nil)
         }
-        if let later = state.withLockedValue({ $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, now: now) }) {
+        if let later = pacedUntil {
             // Paced: not an attempt; put it back for later without counting it.
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: now, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
             return .decided(DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
@@ -378,9 +388,8 @@ public final class Dispatcher: Service, Sendable {
         let latencyMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
                                       latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
-        var action = state.withLockedValue { s in
-            DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy, using: &s.rng)
-        }
+        var rng = SystemRandomNumberGenerator()
+        var action = DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy, using: &rng)
         // Failing again, and failing without a success for longer than `disableAfter`: give up on the subscription.
         if let since = c.failingSince, now.timeIntervalSince(since) >= configuration.disableAfter {
             switch action {
