@@ -88,8 +88,16 @@ struct MultiInstanceTests {
             #expect(status == 201)
 
             let subscribedAt = ContinuousClock.now
-            try await CrashRecoveryTests.wait("2,000 deliveries", seconds: 240) { received.unique >= 2_000 }
-            let firstTwoThousand = ContinuousClock.now - subscribedAt
+            // 1,000 before the kill: ~30 s alone, but the debug-built simulator and instances share
+            // two cores with the rest of the suite in CI, where a 2,000 target once took over 240 s.
+            do {
+                try await CrashRecoveryTests.wait("1,000 deliveries", seconds: 300) { received.unique >= 1_000 }
+            } catch {
+                let terms = instances.map { Self.leaderLines($0.log) }
+                print("cluster test: only \(received.unique) deliveries after 300 s; leadership terms \(terms)")
+                throw error
+            }
+            let firstThousand = ContinuousClock.now - subscribedAt
             let duplicatesBeforeKill = received.total - received.unique
             let repeatedBeforeKill = received.repeated
             #expect(duplicatesBeforeKill == 0, "no webhook sent twice while nothing crashed")
@@ -113,7 +121,7 @@ struct MultiInstanceTests {
                 !(await Self.pollingLeaders(apis.indices.map { $0 == leader ? "" : apis[$0] }.filter { !$0.isEmpty })).isEmpty
             }
             let takeover = ContinuousClock.now - killedAt
-            try await CrashRecoveryTests.wait("deliveries from the new leader's polls", seconds: 90) { received.unique >= atKill + 500 }
+            try await CrashRecoveryTests.wait("deliveries from the new leader's polls", seconds: 180) { received.unique >= atKill + 500 }
 
             // Stop the upstream: polling ends, and the surviving dispatchers drain the queue
             // (the dead instance's claims come back when their 30 s leases end).
@@ -158,7 +166,7 @@ struct MultiInstanceTests {
             let duplicates = received.total - received.unique
             // At-least-once across the crash: only what the killed instance had in flight may come twice.
             #expect(duplicates <= 3 * 256)
-            print("cluster test: \(deliveries.count) deliveries (the first 2,000 in \(firstTwoThousand)), \(duplicatesBeforeKill) duplicates before the kill, \(duplicates) after; "
+            print("cluster test: \(deliveries.count) deliveries (the first 1,000 in \(firstThousand)), \(duplicatesBeforeKill) duplicates before the kill, \(duplicates) after; "
                   + "leadership terms before the kill \(termsBeforeKill); polling resumed \(takeover) after SIGKILL of the leader")
         }
     }
