@@ -108,12 +108,16 @@ final class CurlLoop {
     }
 
     /// Moves queued jobs into the multi handle while there are free slots. A job whose whole
-    /// timeout went by while it waited fails with `.timeout` without being sent; one whose
-    /// deadline passed fails with `.notSent`; otherwise its timeout is cut to its deadline.
+    /// timeout went by while it waited fails with `.timeout` without being sent; one past its
+    /// start-by time or deadline fails with `.notSent`; otherwise its timeout is cut to its deadline.
     private func admit() {
         while active.count < maxConcurrentTransfers, let job = waiting.popFirst() {
             let now = ContinuousClock.now
             var remaining = job.request.timeout - (now - job.accepted)
+            if let startBy = job.request.startBy, now > startBy {
+                end(job, .failure(HTTPRequest.notSent), connectionsOpened: 0)
+                continue
+            }
             if let deadline = job.request.deadline {
                 guard deadline > now else {
                     end(job, .failure(HTTPRequest.notSent), connectionsOpened: 0)

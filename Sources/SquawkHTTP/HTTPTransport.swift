@@ -44,6 +44,9 @@ extension HTTPTransport {
                     defer { request.onEnd?() }
                     let started = ContinuousClock.now
                     var request = request
+                    if let startBy = request.startBy, started > startBy {
+                        return (index, HTTPExchange(result: .failure(HTTPRequest.notSent), elapsed: .zero))
+                    }
                     if let deadline = request.deadline {
                         let left = deadline - started
                         guard left > .zero else {
@@ -99,6 +102,11 @@ public struct HTTPRequest: Sendable {
     /// webhook's claim on its delivery ends at a known time; past it another dispatcher may
     /// send the same delivery.
     public var deadline: ContinuousClock.Instant?
+    /// A request whose turn has not come by this instant is not sent at all (``HTTPTransportError/Kind/notSent``),
+    /// although its deadline may still be ahead: one started later would have too little time
+    /// left, and a send cut off mid-way may have reached the receiver without its answer
+    /// reaching us.
+    public var startBy: ContinuousClock.Instant?
     /// Called once when the exchange ends, however it ends (response, error, not sent), before
     /// the caller hears of it; ``CurlTransport`` calls it on its one network thread, so keep it
     /// short. A batch's caller hears of every request only when the last one ends; this is how
@@ -106,7 +114,7 @@ public struct HTTPRequest: Sendable {
     public var onEnd: (@Sendable () -> Void)?
 
     /// The error of a request whose deadline passed before it was sent.
-    static let notSent = HTTPTransportError(.notSent, "the request's deadline passed before its turn came; it was not sent")
+    static let notSent = HTTPTransportError(.notSent, "the request's turn came too late (after its start-by time or deadline); it was not sent")
 
     public init(
         method: HTTPMethod = .get,
@@ -118,6 +126,7 @@ public struct HTTPRequest: Sendable {
         maxResponseBytes: Int = 4 << 20,
         allowPeer: (@Sendable (PeerAddress) -> Bool)? = nil,
         deadline: ContinuousClock.Instant? = nil,
+        startBy: ContinuousClock.Instant? = nil,
         onEnd: (@Sendable () -> Void)? = nil
     ) {
         self.method = method
@@ -129,6 +138,7 @@ public struct HTTPRequest: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.allowPeer = allowPeer
         self.deadline = deadline
+        self.startBy = startBy
         self.onEnd = onEnd
     }
 }

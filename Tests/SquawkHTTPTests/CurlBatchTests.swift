@@ -67,6 +67,24 @@ struct CurlBatchTests {
         #expect(transport.statistics.inFlight == 0)
     }
 
+    @Test("a request whose turn comes after its start-by time is not sent, though its deadline is still ahead")
+    func startBy() async throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let log = ServerLog()
+        let exchanges = try await withFixtureServer(log) { port in
+            let start = ContinuousClock.now
+            return await transport.send(all: [
+                HTTPRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .milliseconds(300)),
+                HTTPRequest(url: "http://127.0.0.1:\(port)/target", timeout: .seconds(60), deadline: start + .seconds(60),
+                            startBy: start + .milliseconds(100)),
+            ], concurrency: 1)
+        }
+        #expect(Self.error(exchanges[0])?.kind == .timeout)
+        #expect(Self.error(exchanges[1])?.kind == .notSent)
+        #expect(log.hits("/target") == 0)
+    }
+
     @Test("cancelling the waiting task ends the running request and the ones not yet started, as cancelled")
     func cancellation() async throws {
         let transport = CurlTransport()
@@ -132,6 +150,7 @@ struct CurlBatchTests {
         var requests = (0..<40).map { HTTPRequest(url: "http://example.test/\($0)") }
         requests.append(HTTPRequest(url: "http://example.test/fail"))
         requests.append(HTTPRequest(url: "http://example.test/late", deadline: ContinuousClock.now - .seconds(1)))
+        requests.append(HTTPRequest(url: "http://example.test/too-late-to-start", startBy: ContinuousClock.now - .seconds(1)))
         let ends = Ends()
         for i in requests.indices { requests[i].onEnd = { ends.note() } }
         let exchanges = await transport.send(all: requests, concurrency: 3)
@@ -139,6 +158,7 @@ struct CurlBatchTests {
         #expect(exchanges.prefix(40).map(Self.body) == (0..<40).map { "\($0)" })
         #expect(Self.error(exchanges[40])?.kind == .connectFailed)
         #expect(Self.error(exchanges[41])?.kind == .notSent)
+        #expect(Self.error(exchanges[42])?.kind == .notSent)
         #expect(transport.mostAtOnce <= 3)
     }
 }

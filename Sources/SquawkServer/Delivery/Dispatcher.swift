@@ -218,9 +218,11 @@ public final class Dispatcher: Service, Sendable {
     ///
     /// With `leaseEnds` (the pipelined loop, where a batch can wait behind others), no send
     /// runs past the claim's lease less a margin: the requests carry that as their deadline, so
-    /// a slow receiver costs a timed-out attempt, and a delivery whose turn comes after it is
-    /// not sent at all (another dispatcher may claim it once the lease ends, and sending it here
-    /// too would deliver it twice). It is handed back instead, due at once, with no attempt
+    /// a slow receiver costs a timed-out attempt. And none starts once too little of the window
+    /// is left for it (its timeout, at most half the window: `startBy`), since a send cut off by
+    /// the deadline may have reached the receiver and would then be repeated. A delivery whose
+    /// turn comes after that is not sent at all (another dispatcher may claim it once the lease
+    /// ends, and sending it here too would deliver it twice). It is handed back instead, due at once, with no attempt
     /// counted, as a paced delivery is: the claim is still this dispatcher's until the lease ends,
     /// and if the hand-back comes later than that it names a claim that is no longer current and
     /// changes nothing.
@@ -229,11 +231,15 @@ public final class Dispatcher: Service, Sendable {
         completions.reserveCapacity(claimed.count)
         var operational: [OperationalEvent] = []
         var deadline: ContinuousClock.Instant?
+        var startBy: ContinuousClock.Instant?
         if let leaseEnds {
             // Margin: a fifth of the lease, at most the request timeout.
             let margin = min(configuration.lease.timeInterval / 5, configuration.requestTimeout.timeInterval)
             let left = leaseEnds.addingTimeInterval(-margin).timeIntervalSince(self.now())
-            deadline = ContinuousClock.now + .milliseconds(Int64((max(-1, left) * 1000).rounded(.down)))
+            let start = ContinuousClock.now
+            deadline = start + .milliseconds(Int64((max(-1, left) * 1000).rounded(.down)))
+            let reserve = min(configuration.requestTimeout.timeInterval, max(0, left) / 2)
+            startBy = start + .milliseconds(Int64((max(-1, left - reserve) * 1000).rounded(.down)))
         }
         var expired: [ClaimedDelivery] = []
         var sending: [ClaimedDelivery] = []
@@ -248,14 +254,14 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         for (c, later) in zip(claimed, pace) {
-            if let deadline, ContinuousClock.now >= deadline {
+            if let startBy, ContinuousClock.now >= startBy {
                 if c.subscription.status == .active, later == nil {
                     state.withLockedValue { $0.limiter.release(c.subscription.notifyEndpoint) }
                 }
                 expired.append(c)
                 continue
             }
-            switch prepare(c, now: now, pacedUntil: later, deadline: deadline) {
+            switch prepare(c, now: now, pacedUntil: later, deadline: deadline, startBy: startBy) {
             case .decided(let completion, let op):
                 completions.append(completion)
                 if let op { operational.append(op) }
@@ -340,7 +346,8 @@ public final class Dispatcher: Service, Sendable {
 
     /// Fails a delivery of a subscription no longer active, puts back a paced one (`pacedUntil`:
     /// the endpoint's slot was not granted), or renders and signs the request (the slot was).
-    func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: ContinuousClock.Instant?) -> Preparation {
+    func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: ContinuousClock.Instant?,
+                 startBy: ContinuousClock.Instant? = nil) -> Preparation {
         let sub = c.subscription
         if sub.status != .active {
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: c.delivery.attempts + 1, at: now, statusCode: nil, latencyMs: 0,
@@ -362,7 +369,7 @@ public final class Dispatcher: Service, Sendable {
         return .send(HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
                                  maxResponseBytes: configuration.maxResponseBytes,
-                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline,
+                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline, startBy: startBy,
                                  onEnd: { state.withLockedValue { $0.limiter.release(endpoint) } }))
     }
 
