@@ -113,17 +113,9 @@ final class CurlLoop {
     private func admit() {
         while active.count < maxConcurrentTransfers, let job = waiting.popFirst() {
             let now = ContinuousClock.now
-            var remaining = job.request.timeout - (now - job.accepted)
-            if let startBy = job.request.startBy, now > startBy {
+            guard let remaining = job.request.timeLeft(at: now, acceptedAt: job.accepted) else {
                 end(job, .failure(HTTPRequest.notSent), connectionsOpened: 0)
                 continue
-            }
-            if let deadline = job.request.deadline {
-                guard deadline > now else {
-                    end(job, .failure(HTTPRequest.notSent), connectionsOpened: 0)
-                    continue
-                }
-                remaining = min(remaining, deadline - now)
             }
             guard remaining > .zero else {
                 let message = "no transfer slot became free within the timeout of \(job.request.timeout.milliseconds) ms"

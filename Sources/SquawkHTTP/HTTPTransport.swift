@@ -44,17 +44,11 @@ extension HTTPTransport {
                     defer { request.onEnd?() }
                     let started = ContinuousClock.now
                     var request = request
-                    if let startBy = request.startBy, started > startBy {
+                    guard let left = request.timeLeft(at: started, acceptedAt: started) else {
                         return (index, HTTPExchange(result: .failure(HTTPRequest.notSent), elapsed: .zero))
                     }
-                    if let deadline = request.deadline {
-                        let left = deadline - started
-                        guard left > .zero else {
-                            return (index, HTTPExchange(result: .failure(HTTPRequest.notSent), elapsed: .zero))
-                        }
-                        request.timeout = min(request.timeout, left)
-                        request.connectTimeout = min(request.connectTimeout, request.timeout)
-                    }
+                    request.timeout = left
+                    request.connectTimeout = min(request.connectTimeout, left)
                     let result: Result<HTTPResponse, HTTPTransportError>
                     do {
                         result = .success(try await send(request))
@@ -112,6 +106,16 @@ public struct HTTPRequest: Sendable {
     /// short. A batch's caller hears of every request only when the last one ends; this is how
     /// it gives back what one request held (an endpoint's in-flight slot) as soon as it ends.
     public var onEnd: (@Sendable () -> Void)?
+
+    /// What is left of the request's time at `now`, its turn having come after waiting since
+    /// `accepted`: its timeout less the wait, cut to its deadline (zero or less: it timed out
+    /// while waiting). Nil when it must not be sent at all: past its start-by time or deadline.
+    func timeLeft(at now: ContinuousClock.Instant, acceptedAt accepted: ContinuousClock.Instant) -> Duration? {
+        if let startBy, now > startBy { return nil }
+        let left = timeout - (now - accepted)
+        guard let deadline else { return left }
+        return deadline > now ? min(left, deadline - now) : nil
+    }
 
     /// The error of a request whose deadline passed before it was sent.
     static let notSent = HTTPTransportError(.notSent, "the request's turn came too late (after its start-by time or deadline); it was not sent")

@@ -285,9 +285,7 @@ public final class Dispatcher: Service, Sendable {
         if !expired.isEmpty {
             let at = self.now()
             for c in expired {
-                let handBack = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: at, statusCode: nil, latencyMs: 0,
-                                               responseSnippet: nil, error: nil)
-                completions.append(DeliveryCompletion(attempt: handBack, next: .retry(at: at)))
+                completions.append(Self.putBack(c, at: at, dueAt: at))
             }
             Counter(label: "squawk_deliveries_total", dimensions: [("outcome", "lease_expired")]).increment(by: expired.count)
             logger.warning("claims ran out before their turn; handed back for the next claim", metadata: ["deliveries": "\(expired.count)"])
@@ -344,6 +342,13 @@ public final class Dispatcher: Service, Sendable {
         case send(HTTPRequest)
     }
 
+    /// A delivery given back unsent (paced, or its turn came too late): due again at `dueAt`,
+    /// with attempt 0, which is neither logged nor counted.
+    static func putBack(_ c: ClaimedDelivery, at: Date, dueAt: Date) -> DeliveryCompletion {
+        let nothing = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: at, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
+        return DeliveryCompletion(attempt: nothing, next: .retry(at: dueAt))
+    }
+
     /// Fails a delivery of a subscription no longer active, puts back a paced one (`pacedUntil`:
     /// the endpoint's slot was not granted), or renders and signs the request (the slot was).
     func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: ContinuousClock.Instant?,
@@ -355,9 +360,7 @@ public final class Dispatcher: Service, Sendable {
             return .decided(DeliveryCompletion(attempt: a, next: .failed), nil)
         }
         if let later = pacedUntil {
-            // Paced: not an attempt; put it back for later without counting it.
-            let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: now, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
-            return .decided(DeliveryCompletion(attempt: a, next: .retry(at: later)), nil)
+            return .decided(Self.putBack(c, at: now, dueAt: later), nil)
         }
         let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
         let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, keys: signingKeys(c.secrets))
