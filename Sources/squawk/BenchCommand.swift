@@ -32,7 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to deliver.") var events = 50_000
         @Option(help: "Distinct receiver endpoints (subscriptions).") var endpoints = 1_000
         @Option(help: "Offered load of the steady phase, events/s.") var steadyRate = 2_000.0
-        @Option(help: "Deliveries claimed per transaction (default: the server's).") var batchSize = 1_024
+        @Option(help: "Deliveries claimed per transaction (the server's default is 256).") var batchSize = 1_024
         @Option(help: "Batches in flight at once.") var pipelineDepth = 3
         @Option(help: "Sends in flight at once.") var concurrency = 128
         @Option(help: "A postgres:// URL: deliver through PostgreSQL instead (a new schema per run), with --instances dispatchers.") var store: String?

@@ -93,7 +93,7 @@ public enum DispatchBenchmark {
     }
 
     public static func run(url: String, events: Int = 50_000, endpoints: Int = 1_000, steadyRate: Double = 2_000,
-                           steadySeconds: Double = 5, batchSize: Int = DispatcherConfiguration().batchSize, pipelineDepth: Int = 3, concurrency: Int = 128,
+                           steadySeconds: Double = 5, batchSize: Int = 1_024, pipelineDepth: Int = 3, concurrency: Int = 128,
                            progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
         let store = try SQLiteStore.temporary()
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -239,7 +239,7 @@ public enum PostgresDispatchBenchmark {
     }
 
     public static func run(url: String, store storeURL: String, instances: Int, events: Int = 50_000, endpoints: Int = 1_000,
-                           batchSize: Int = DispatcherConfiguration().batchSize, pipelineDepth: Int = 3, concurrency: Int = 128,
+                           batchSize: Int = 1_024, pipelineDepth: Int = 3, concurrency: Int = 128,
                            progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Result {
         var pg = try PostgresURL(storeURL)
         pg.schema = "squawk_bench_\(UInt32.random(in: .min ... .max))"

@@ -11,10 +11,11 @@ import SquawkStore
 public struct DispatcherConfiguration: Sendable {
     /// Deliveries claimed per transaction (claims and acknowledgements are batched: one durable
     /// commit per job would cap the queue at ~1–2k/s on this kind of disk; ../shared/FACTS.md).
-    /// Each batch goes to the transport as one hand-over; 1,024 drained nginx fastest in the
-    /// dispatch benchmark (512 and 2,048 were measured too). A batch that cannot all be sent
-    /// within its lease hands the rest back at once, so large batches cost slow receivers nothing.
-    public var batchSize = 1_024
+    /// 256 by default: every delivery of a batch to an endpoint past its pace is put back, so a
+    /// larger batch aimed at one busy endpoint rewrites more rows per claim for nothing (a
+    /// 3-instance CI run with one receiver endpoint did not drain in time at 1,024). Against many
+    /// endpoints larger batches drain faster (`squawk bench dispatch` uses 1,024).
+    public var batchSize = 256
     /// A crashed worker's claims come back after this.
     public var lease: Duration = .seconds(60)
     /// Sends in flight at once, all endpoints together.
