@@ -162,7 +162,7 @@ extension PostgresStore: DeliveryStore {
                 SELECT \(unescaped: PostgresColumns.subscription), failing_since FROM subscriptions WHERE id = ANY(\(subscriptionIds))
                 """) {
                 let subscription = try PostgresColumns.decodeSubscription(r, cache: &cache)
-                subscriptions[subscription.id] = (subscription, try r[15].decode(PostgresTimestamp?.self)?.date)
+                subscriptions[subscription.id] = (subscription, try r[PostgresColumns.subscriptionCount].decode(PostgresTimestamp?.self)?.date)
             }
             let secrets = try await self.validSecrets(conn, subscriptionIds: subscriptionIds, now: now)
             return try ids.map { id in

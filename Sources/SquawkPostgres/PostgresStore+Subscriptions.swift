@@ -82,7 +82,8 @@ extension PostgresStore: SubscriptionStore {
                 UPDATE subscriptions SET events = \(RowCoding.encodeEvents(s.events)), notify_endpoint = \(s.notifyEndpoint),
                     format = \(s.format.rawValue), description = \(s.description), metadata = \(RowCoding.encodeMetadata(s.metadata))::json,
                     server = \(s.server), expires_at = \(s.expiresAt?.pg)::timestamptz, status = \(s.status.rawValue),
-                    disabled_reason = \(s.disabledReason), updated_at = \(s.updatedAt.pg)
+                    disabled_reason = \(s.disabledReason), updated_at = \(s.updatedAt.pg),
+                    filters = \(RowCoding.encodeFilters(s.filters))::json
                 WHERE id = \(s.id) AND owner_key_id = \(s.ownerKeyId)
                 RETURNING id
                 """)

@@ -30,6 +30,25 @@ public enum RowCoding {
         return o.compactMapValues(\.stringValue)
     }
 
+    /// The filters as a JSON object with sorted keys; nil (SQL NULL) when there are none.
+    public static func encodeFilters(_ filters: SubscriptionFilters) -> String? {
+        guard !filters.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(filters)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The inverse of ``encodeFilters(_:)``. Filters this build cannot read are
+    /// ``StoreError/Code/unavailable``: dropping them would widen what the subscription receives.
+    public static func decodeFilters(_ text: String?) throws -> SubscriptionFilters {
+        guard let text else { return SubscriptionFilters() }
+        do {
+            return try JSONDecoder().decode(SubscriptionFilters.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.unavailable, "subscription row has filters this build cannot read")
+        }
+    }
+
     // MARK: - Events
 
     /// An event's `data` as a JSON object with sorted keys; `{}` when empty. Numbers that JSON

@@ -76,7 +76,7 @@ struct MatcherTests {
     @Test("a diversion reaches both the old and the new destination airports")
     func diversion() {
         let m = Matcher([sub("old", .airport, "KLAX"), sub("new", .airport, "KSFO"), sub("x", .airport, "EGLL")])
-        let e = event(.diverted, airport: "KSFO", data: ["oldDestination": "KLAX", "newDestination": "KSFO"])
+        let e = event(.diverted, airport: "KSFO", data: ["previousDestination": "KLAX", "destination": "KSFO"])
         #expect(Set(m.match(e)) == ["old", "new"])
     }
 

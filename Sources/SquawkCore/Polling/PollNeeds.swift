@@ -45,7 +45,8 @@ public struct PollNeeds: Sendable {
             case .flsFlight, .flsClub: continue
             default: break
             }
-            var servers = resolve(s.server ?? (s.kind == .server ? s.targetId : nil))
+            var servers = resolve(s.server)
+            if s.kind == .server { servers.formIntersection(resolve(s.targetId)) }
             if s.kind == .flight, s.server == nil, let known = flightServer[s.targetId.lowercased()] {
                 servers = [known]
             }

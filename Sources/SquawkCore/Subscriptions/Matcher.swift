@@ -1,9 +1,17 @@
 /// Routes events to the subscriptions that want them, through in-memory indexes by flight id,
-/// callsign (exact, prefix `DAL*`, suffix `*VA`), user id / username, airport ICAO and server.
+/// callsign (exact, prefix `DAL*`, suffix `*VA`), user id / username, airport ICAO and server
+/// (id or name); FLS events through their own keys (FLS flight or leg id, FLS instance).
+///
+/// What a subscription matches, read plainly (the tests hold this type to a loop that reads it
+/// so): it is active and not expired at the event's time; it wants the event's type; its
+/// `server`, if any, is the event's server id or name (any case); its target names the event's
+/// subject (see ``lookupKeys(_:prefixLengths:suffixLengths:)``; Live API targets never match FLS
+/// events and FLS targets never Live API ones); and its ``SubscriptionFilters`` admit it.
 ///
 /// Cost per event is proportional to the length of its keys (a callsign of n characters probes
-/// at most 2n prefix/suffix buckets), never to the number of subscriptions. A value type: the
-/// service that owns it inserts and removes subscriptions as the store changes.
+/// at most 2n prefix/suffix buckets), never to the number of subscriptions; filters are checked
+/// only on the subscriptions the indexes found. A value type: the service that owns it inserts
+/// and removes subscriptions as the store changes.
 public struct Matcher: Sendable {
     /// What the matcher keeps of a subscription: compact, so a million fit in memory. Every
     /// target has exactly one index key, kept here so removal needs no second table.
@@ -13,6 +21,7 @@ public struct Matcher: Sendable {
         var events: UInt32
         var server: String?
         var expiresAt: Double?
+        var filter: MatchFilter?
     }
 
     /// The slots under one key: most keys (a flight id, a pilot) have one subscriber, so the
@@ -33,7 +42,9 @@ public struct Matcher: Sendable {
 
     enum IndexKey: Hashable, Sendable {
         case flight(String), callsign(String), callsignPrefix(String), callsignSuffix(String)
-        case user(String), airport(String), server(String), all
+        /// A Live API server by id or name, lower-cased (an event probes both).
+        case user(String), airport(String), server(String)
+        case flsFlight(String), flsClub(String)
     }
 
     public init() {}
@@ -54,7 +65,8 @@ public struct Matcher: Sendable {
         guard s.status == .active else { return }
         let key = Self.key(for: s.target)
         let entry = Entry(id: s.id, key: key, events: Self.mask(s.events), server: s.server.map { $0.lowercased() },
-                          expiresAt: s.expiresAt?.timeIntervalSince1970)
+                          expiresAt: s.expiresAt?.timeIntervalSince1970,
+                          filter: MatchFilter.make(s.filters, target: s.target))
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
@@ -127,6 +139,7 @@ public struct Matcher: Sendable {
             if let server = e.server {
                 guard server == serverId || server == serverName else { continue }
             }
+            if let filter = e.filter, !filter.admits(event) { continue }
             out.append(e.id)
         }
         return out
@@ -148,35 +161,38 @@ public struct Matcher: Sendable {
             return .callsign(c)
         case .user: return .user(id.lowercased())
         case .airport: return .airport(id.uppercased())
-        case .server: return .all
-        case .flsFlight: return .flight("fls:" + id.lowercased())
-        case .flsClub: return .server("fls:" + id.lowercased())
+        case .server: return .server(id.lowercased())
+        case .flsFlight: return .flsFlight(id.lowercased())
+        case .flsClub: return .flsClub(id.lowercased())
         }
     }
 
     /// `s` in lower case, without allocating when it already is (ids from the API usually are).
     @inline(__always)
     static func lower(_ s: String) -> String {
-        s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
+        s.utf8.contains(where: { ($0 >= 65 && $0 <= 90) || $0 >= 128 }) ? s.lowercased() : s
     }
 
     /// `s` in upper case, without allocating when it already is.
     @inline(__always)
     static func upper(_ s: String) -> String {
-        s.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? s.uppercased() : s
+        s.utf8.contains(where: { ($0 >= 97 && $0 <= 122) || $0 >= 128 }) ? s.uppercased() : s
     }
 
     static func lookupKeys(_ e: FlightEvent, prefixLengths: [Int: Int], suffixLengths: [Int: Int]) -> [IndexKey] {
         // FLS events live in their own key space: `fls_flight` by the flight's or the leg's id,
-        // `fls_club` by instance (the event's server id is `fls:<instance>`).
+        // `fls_club` by instance (the event's server is `fls:<instance>` / `<instance>`).
         if e.type.isFLS {
             var keys: [IndexKey] = []
-            if let f = e.flightId { keys.append(.flight("fls:" + lower(f))) }
-            if let leg = e.data["legFlightId"]?.stringValue, lower(leg) != e.flightId.map(lower) { keys.append(.flight("fls:" + lower(leg))) }
-            if let s = e.server { keys.append(.server(lower(s.id))) }
+            if let f = e.flightId { keys.append(.flsFlight(lower(f))) }
+            if let leg = e.data["legFlightId"]?.stringValue, lower(leg) != e.flightId.map(lower) { keys.append(.flsFlight(lower(leg))) }
+            if let s = e.server {
+                let id = lower(s.id)
+                keys.append(.flsClub(id.hasPrefix("fls:") ? String(id.dropFirst(4)) : id))
+            }
             return keys
         }
-        var keys: [IndexKey] = [.all]
+        var keys: [IndexKey] = []
         keys.reserveCapacity(8 + prefixLengths.count + suffixLengths.count)
         if let f = e.flightId { keys.append(.flight(lower(f))) }
         if let c = e.callsign.map(upper) {
@@ -186,12 +202,20 @@ public struct Matcher: Sendable {
         }
         if let u = e.userId { keys.append(.user(lower(u))) }
         if let n = e.username { keys.append(.user(lower(n))) }
-        if let a = e.airport { keys.append(.airport(upper(a))) }
-        // A diversion concerns both the old and the new destination.
-        for k in ["oldDestination", "newDestination"] where e.type == .diverted {
-            if let a = e.data[k]?.stringValue, a != e.airport { keys.append(.airport(upper(a))) }
+        let airport = e.airport.map(upper)
+        if let airport { keys.append(.airport(airport)) }
+        // A diversion concerns the old destination too; a plan, its origin as well as its destination.
+        let otherEnd = switch e.type {
+        case .diverted: "previousDestination"
+        case .planFiled, .planChanged: "origin"
+        default: ""
         }
-        if let s = e.server { keys.append(.server(lower(s.id))) }
+        if !otherEnd.isEmpty, let a = e.data[otherEnd]?.stringValue.map(upper), a != airport { keys.append(.airport(a)) }
+        if let s = e.server {
+            let id = lower(s.id), name = lower(s.name)
+            keys.append(.server(id))
+            if name != id { keys.append(.server(name)) }
+        }
         return keys
     }
 

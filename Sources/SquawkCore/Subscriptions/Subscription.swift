@@ -30,6 +30,15 @@ public enum TargetKind: String, Sendable, Hashable, Codable, CaseIterable {
             EventType.fls
         }
     }
+
+    /// The event types a subscription of this kind may ask for: its defaults, and for airports
+    /// also the plans filed out of or into them.
+    public var allowedEvents: Set<EventType> {
+        switch self {
+        case .airport: defaultEvents.union([.planFiled, .planChanged])
+        default: defaultEvents
+        }
+    }
 }
 
 /// `{"kind": "airport", "id": "KLAX"}`.
@@ -66,6 +75,8 @@ public struct Subscription: Sendable, Hashable, Codable {
     /// Optional restriction to one server (name or id, case-insensitive).
     public var server: String?
     public var events: Set<EventType>
+    /// Content filters; empty: none.
+    public var filters: SubscriptionFilters
     public var notifyEndpoint: String
     public var format: PayloadFormat
     public var description: String?
@@ -78,7 +89,7 @@ public struct Subscription: Sendable, Hashable, Codable {
 
     public init(
         id: String, ownerKeyId: String, target: SubscriptionTarget, server: String? = nil,
-        events: Set<EventType>, notifyEndpoint: String, format: PayloadFormat = .json,
+        events: Set<EventType>, filters: SubscriptionFilters = .init(), notifyEndpoint: String, format: PayloadFormat = .json,
         description: String? = nil, metadata: [String: String] = [:], status: SubscriptionStatus = .active,
         disabledReason: String? = nil, createdAt: Date, updatedAt: Date? = nil, expiresAt: Date? = nil
     ) {
@@ -87,6 +98,7 @@ public struct Subscription: Sendable, Hashable, Codable {
         self.target = target
         self.server = server
         self.events = events
+        self.filters = filters
         self.notifyEndpoint = notifyEndpoint
         self.format = format
         self.description = description

@@ -6,8 +6,9 @@ import Foundation
 /// Error codes (stable): `body_invalid`, `unknown_field`, `field_required`, `field_type`,
 /// `target_kind_invalid`, `target_kind_unsupported`, `target_id_invalid`, `airport_unknown`,
 /// `server_subscriptions_disabled`, `event_type_invalid`, `event_type_not_for_target`,
-/// `format_invalid`, `server_invalid`, `description_too_long`, `metadata_invalid`,
-/// `expires_at_invalid`, plus every `endpoint_*` code of ``EndpointPolicy``.
+/// `format_invalid`, `server_invalid`, `server_not_for_target`, `description_too_long`,
+/// `metadata_invalid`, `expires_at_invalid`, `filter_invalid`, `filter_not_for_target`,
+/// `filter_not_for_events`, plus every `endpoint_*` code of ``EndpointPolicy``.
 public struct SubscriptionRequest: Sendable, Hashable {
     public var target: SubscriptionTarget?
     public var events: Set<EventType>?
@@ -18,17 +19,19 @@ public struct SubscriptionRequest: Sendable, Hashable {
     public var description: String??
     public var metadata: [String: String]?
     public var expiresAt: Date??
+    /// `.some(nil)` clears them (PATCH with `null`); a PATCH replaces the whole object.
+    public var filters: SubscriptionFilters??
 
     public init() {}
 
-    static let fields: Set<String> = ["target", "events", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt"]
+    static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt"]
     public static let maxDescription = 500
     public static let maxMetadataKeys = 32
 
     // MARK: - Parsing
 
     /// Parses a JSON object. Unknown fields are refused (a typo must not silently drop a setting).
-    public static func parse(_ json: JSONValue) throws(ValidationError) -> SubscriptionRequest {
+    public static func parse(_ json: JSONValue, airports: AirportIndex = .bundled) throws(ValidationError) -> SubscriptionRequest {
         guard case .object(let o) = json else { throw ValidationError("body_invalid", "the body must be a JSON object") }
         if let unknown = o.keys.sorted().first(where: { !fields.contains($0) }) {
             throw ValidationError("unknown_field", "unknown field \"\(unknown)\"; allowed: \(fields.sorted().joined(separator: ", "))", field: unknown)
@@ -55,7 +58,13 @@ public struct SubscriptionRequest: Sendable, Hashable {
                 }
                 set.insert(type)
             }
+            guard !set.isEmpty else {
+                throw ValidationError("events_empty", "events must name at least one event type; omit events to receive all of the target's default events", field: "events")
+            }
             r.events = set
+        }
+        if let v = o["filters"] {
+            if case .null = v { r.filters = .some(nil) } else { r.filters = .some(try SubscriptionFilters.parse(v, airports: airports)) }
         }
         if let v = o["notifyEndpoint"] {
             guard let s = v.stringValue else { throw ValidationError("field_type", "notifyEndpoint must be a string", field: "notifyEndpoint") }
@@ -144,14 +153,14 @@ public struct SubscriptionRules: Sendable {
         } else if creating {
             try endpointPolicy.validate(s.notifyEndpoint)
         }
-        let allowed = s.target.kind.defaultEvents
+        let allowed = s.target.kind.allowedEvents
         if let events = r.events, !events.isEmpty {
             if let bad = events.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !allowed.contains($0) }) {
                 throw ValidationError("event_type_not_for_target", "\(bad.rawValue) is not delivered for \(s.target.kind.rawValue) targets; allowed: \(allowed.map(\.rawValue).sorted().joined(separator: ", "))", field: "events")
             }
             s.events = events
         } else if creating || r.events != nil {
-            s.events = allowed
+            s.events = s.target.kind.defaultEvents
         }
         if let f = r.format {
             if f == .flifo, s.target.kind == .flsFlight || s.target.kind == .flsClub {
@@ -166,6 +175,17 @@ public struct SubscriptionRules: Sendable {
                 s.server = trimmed
             } else { s.server = nil }
         }
+        if let server = s.server {
+            switch s.target.kind {
+            case .flsFlight, .flsClub:
+                throw ValidationError("server_not_for_target", "server restricts Live API targets; FLS targets name their instance in target.id", field: "server")
+            case .server where server.lowercased() != s.target.id.lowercased():
+                throw ValidationError("server_not_for_target", "a server target already names its server (\(s.target.id)); omit server", field: "server")
+            default: break
+            }
+        }
+        if let f = r.filters { s.filters = f ?? SubscriptionFilters() }
+        try s.filters.validate(for: s.target.kind, events: s.events)
         if let d = r.description {
             if let text = d, text.count > SubscriptionRequest.maxDescription {
                 throw ValidationError("description_too_long", "description has \(text.count) characters; the limit is \(SubscriptionRequest.maxDescription)", field: "description")

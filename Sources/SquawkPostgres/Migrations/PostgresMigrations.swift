@@ -9,5 +9,6 @@ enum PostgresMigrations {
         (PostgresMigration0002APIKeys.name, PostgresMigration0002APIKeys.statements),
         (PostgresMigration0003Deliveries.name, PostgresMigration0003Deliveries.statements),
         (PostgresMigration0004PollerState.name, PostgresMigration0004PollerState.statements),
+        (PostgresMigration0005SubscriptionFilters.name, PostgresMigration0005SubscriptionFilters.statements),
     ]
 }

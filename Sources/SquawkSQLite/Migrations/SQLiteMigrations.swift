@@ -13,6 +13,7 @@ enum SQLiteMigrations {
         (Migration0004PollerState.name, Migration0004PollerState.apply),
         (Migration0005FailingSince.name, Migration0005FailingSince.apply),
         (Migration0006DeliveryGroups.name, Migration0006DeliveryGroups.apply),
+        (Migration0007SubscriptionFilters.name, Migration0007SubscriptionFilters.apply),
     ]
 
     /// A migrator holding ``all``.

@@ -1028,7 +1028,18 @@ public enum OpenAPIDocument {
             "items": {
               "$ref": "#/components/schemas/EventType"
             },
-            "description": "Default: every event type of the target kind"
+            "description": "At least one; omit for every default event type of the target kind (airport targets may also ask for flight.plan_filed and flight.plan_changed)",
+            "minItems": 1
+          },
+          "filters": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Filters"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "notifyEndpoint": {
             "type": "string",
@@ -1046,7 +1057,7 @@ public enum OpenAPIDocument {
               "null"
             ],
             "maxLength": 64,
-            "description": "Only events on this server (name or id)"
+            "description": "Only events on this server (name or id). Not for FLS targets; a server target names its server already"
           },
           "description": {
             "type": [
@@ -1083,7 +1094,20 @@ public enum OpenAPIDocument {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/EventType"
-            }
+            },
+            "minItems": 1,
+            "description": "At least one; omit for every default event type of the target kind (airport targets may also ask for flight.plan_filed and flight.plan_changed)"
+          },
+          "filters": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Filters"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Replaces the filters whole; null removes them"
           },
           "notifyEndpoint": {
             "type": "string",
@@ -1132,6 +1156,7 @@ public enum OpenAPIDocument {
           "target",
           "server",
           "events",
+          "filters",
           "notifyEndpoint",
           "format",
           "description",
@@ -1160,6 +1185,16 @@ public enum OpenAPIDocument {
             "items": {
               "$ref": "#/components/schemas/EventType"
             }
+          },
+          "filters": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Filters"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "notifyEndpoint": {
             "type": "string"
@@ -1704,6 +1739,112 @@ public enum OpenAPIDocument {
               },
               "oldestPendingAgeSeconds": {
                 "type": "number"
+              }
+            }
+          }
+        }
+      },
+      "Filters": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Content filters: every key optional, every key given must hold. A filter constrains the events it is about (frequencyTypes: ATC/ATIS events; virtualOrganization, origin, destination, aircraft: flight.* events; direction: an airport's takeoffs, landings, approaches, diversions and plans; landing: flight.landing); other events pass. An event about what a filter tests but without the value (no plan, no touchdown rate) does not pass.",
+        "properties": {
+          "frequencyTypes": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "string",
+              "enum": [
+                "ground",
+                "tower",
+                "unicom",
+                "clearance",
+                "approach",
+                "departure",
+                "center",
+                "atis",
+                "aircraft",
+                "recorded",
+                "unknown",
+                "unused",
+                "nav",
+                "ndb"
+              ]
+            },
+            "description": "ATC events whose frequency is of one of these kinds (atis.changed counts as atis)"
+          },
+          "virtualOrganization": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "description": "The pilot's virtual organization, ignoring case; a trailing * makes it a prefix (IFAE*)"
+          },
+          "direction": {
+            "type": "string",
+            "enum": [
+              "departures",
+              "arrivals",
+              "both"
+            ],
+            "description": "Airport targets only. departures: takeoffs from the airport and plans out of it; arrivals: landings at it, approaching it, diverted to it, plans into it"
+          },
+          "origin": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9]{4}$"
+            },
+            "description": "ICAO codes; the flight plan's origin must be one of them"
+          },
+          "destination": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9]{4}$"
+            },
+            "description": "ICAO codes; the flight plan's destination must be one of them"
+          },
+          "aircraft": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64
+            },
+            "description": "Aircraft or livery ids (Live API), or text found in the aircraft or livery name (A350, Boeing 787-9, Delta), ignoring case"
+          },
+          "landing": {
+            "type": "object",
+            "additionalProperties": false,
+            "minProperties": 1,
+            "description": "Bounds (inclusive) on a landing: touchdown rate in ft/min (negative; maxVerticalSpeed -600 keeps landings at -600 or harder) and ground speed in kt",
+            "properties": {
+              "minVerticalSpeed": {
+                "type": "number",
+                "minimum": -10000,
+                "maximum": 10000
+              },
+              "maxVerticalSpeed": {
+                "type": "number",
+                "minimum": -10000,
+                "maximum": 10000
+              },
+              "minGroundSpeed": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1000
+              },
+              "maxGroundSpeed": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1000
               }
             }
           }

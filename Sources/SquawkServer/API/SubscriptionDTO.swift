@@ -8,6 +8,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     var target: SubscriptionTarget
     var server: String?
     var events: [String]
+    var filters: SubscriptionFilters?
     var notifyEndpoint: String
     var format: String
     var description: String?
@@ -24,6 +25,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         target = s.target
         server = s.server
         events = s.events.map(\.rawValue).sorted()
+        filters = s.filters.isEmpty ? nil : s.filters
         notifyEndpoint = s.notifyEndpoint
         format = s.format.rawValue
         description = s.description
@@ -37,7 +39,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, target, server, events, notifyEndpoint, format, description, metadata, status, disabledReason
+        case id, target, server, events, filters, notifyEndpoint, format, description, metadata, status, disabledReason
         case createdAt, updatedAt, expiresAt, secret
     }
 
@@ -48,6 +50,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         try c.encode(target, forKey: .target)
         try c.encode(server, forKey: .server)
         try c.encode(events, forKey: .events)
+        try c.encode(filters, forKey: .filters)
         try c.encode(notifyEndpoint, forKey: .notifyEndpoint)
         try c.encode(format, forKey: .format)
         try c.encode(description, forKey: .description)

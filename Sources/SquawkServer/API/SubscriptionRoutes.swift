@@ -26,7 +26,7 @@ struct SubscriptionRoutes: Sendable {
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let owner = try context.requireOwner()
         let json = try await request.jsonBody(context: context)
-        let parsed = try SubscriptionRequest.parse(json)
+        let parsed = try SubscriptionRequest.parse(json, airports: deps.rules.airports)
         let now = deps.now()
         let dryRun = try request.boolQuery("dryRun") ?? false
         let subscription = try deps.rules.newSubscription(parsed, id: deps.makeID("sub", now), owner: owner, now: now)
@@ -89,7 +89,7 @@ struct SubscriptionRoutes: Sendable {
 
     @Sendable func update(_ request: Request, context: APIContext) async throws -> Response {
         let existing = try await load(context)
-        let parsed = try SubscriptionRequest.parse(try await request.jsonBody(context: context))
+        let parsed = try SubscriptionRequest.parse(try await request.jsonBody(context: context), airports: deps.rules.airports)
         let updated = try deps.rules.updated(existing, with: parsed, now: deps.now())
         try await deps.subscriptions.update(updated)
         await deps.onChange(.upserted(updated))
@@ -148,7 +148,7 @@ struct SubscriptionRoutes: Sendable {
         return s
     }
 
-    /// "takeoffs and landings of callsigns starting with DAL on Expert Server", for dry runs.
+    /// "flight.landing, flight.takeoff for callsigns starting with DAL on Expert Server, …", for dry runs.
     static func describe(_ s: Subscription, airports: AirportIndex) -> String {
         let events = s.events == s.target.kind.defaultEvents ? "all \(s.target.kind.rawValue) events" : s.events.map(\.rawValue).sorted().joined(separator: ", ")
         let what: String
@@ -163,8 +163,12 @@ struct SubscriptionRoutes: Sendable {
         case .flsFlight: what = "FLS flight \(s.target.id)"
         case .flsClub: what = "every flight of FLS instance \(s.target.id)"
         }
-        let server = s.server.map { " on \($0)" } ?? " on every server"
-        return "\(events) for \(what)\(server), delivered as \(s.format.rawValue) to \(s.notifyEndpoint)"
+        let server: String = switch s.target.kind {
+        case .server, .flsFlight, .flsClub: ""
+        default: s.server.map { " on \($0)" } ?? " on every server"
+        }
+        let filters = s.filters.isEmpty ? "" : " (only \(s.filters.summary))"
+        return "\(events) for \(what)\(server)\(filters), delivered as \(s.format.rawValue) to \(s.notifyEndpoint)"
     }
 }
 
