@@ -241,6 +241,10 @@ public enum StoreContract {
         changed.description = nil
         changed.metadata = ["b": "2", "c": "three"]
         changed.server = "Casual Server"
+        changed.filters = SubscriptionFilters(
+            frequencyTypes: [.approach, .tower], virtualOrganization: "IFAE*", origin: ["KLAX"], destination: ["EGLL", "KJFK"],
+            aircraft: ["Airbus A350-900", "de510d3d-04f8-46e0-8d65-55b888f33129"],
+            landing: .init(maxVerticalSpeed: -600.5, minGroundSpeed: 80))
         changed.expiresAt = f.at(50_000)
         changed.status = .disabled
         changed.disabledReason = "endpoint answered 410"
@@ -253,6 +257,7 @@ public enum StoreContract {
         cleared.events = []
         cleared.metadata = [:]
         cleared.server = nil
+        cleared.filters = SubscriptionFilters()
         cleared.expiresAt = nil
         cleared.status = .active
         cleared.disabledReason = nil

@@ -82,6 +82,23 @@ struct SubscriptionAPITests {
         (#"{"target": {"kind": "flight", "id": "not-a-uuid"}, "notifyEndpoint": "https://x.example/"}"#, 422, "target_id_invalid"),
         (#"{"target": {"kind": "airport", "id": "KLAX"}, "notifyEndpoint": "https://x.example/", "format": "xml"}"#, 422, "format_invalid"),
         (#"{"notifyEndpoint": "https://x.example/"}"#, 422, "field_required"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "events": [], "notifyEndpoint": "https://x.example/"}"#, 422, "events_empty"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "filters": {"direcion": "departures"}, "notifyEndpoint": "https://x.example/"}"#, 422, "unknown_field"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "filters": [], "notifyEndpoint": "https://x.example/"}"#, 422, "field_type"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "filters": {"frequencyTypes": ["radar"]}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "filters": {"frequencyTypes": []}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "filters": {"direction": "sideways"}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"direction": "departures"}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_not_for_target"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "events": ["flight.takeoff"], "filters": {"landing": {"maxVerticalSpeed": -600}}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_not_for_events"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "events": ["flight.takeoff"], "filters": {"frequencyTypes": ["tower"]}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_not_for_events"),
+        (#"{"target": {"kind": "airport", "id": "KLAX"}, "events": ["atc.opened"], "filters": {"origin": ["KSFO"]}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_not_for_events"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"landing": {"minVerticalSpeed": -100, "maxVerticalSpeed": -600}}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"landing": {}}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"landing": {"maxVerticalSpeed": "hard"}}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"destination": ["EGL"]}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"destination": ["ZZZZ"]}, "notifyEndpoint": "https://x.example/"}"#, 422, "airport_unknown"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"virtualOrganization": "*"}, "notifyEndpoint": "https://x.example/"}"#, 422, "filter_invalid"),
+        (#"{"target": {"kind": "callsign", "id": "DAL*"}, "filters": {"aircraft": ["A350", 7]}, "notifyEndpoint": "https://x.example/"}"#, 422, "field_type"),
     ])
     func badBodies(_ body: String, _ status: Int, _ code: String) async throws {
         let h = try await APIHarness()
@@ -217,6 +234,73 @@ struct SubscriptionAPITests {
         #expect(try await h.store.count() == 0)
     }
 
+    @Test("filters: stored and shown, described by the dry run, replaced and cleared by PATCH, rechecked against new events")
+    func filtersLifecycle() async throws {
+        let h = try await APIHarness()
+        let body = #"{"target": {"kind": "airport", "id": "klax"}, "events": ["flight.takeoff", "flight.landing"], "notifyEndpoint": "https://x.example/", "filters": {"direction": "departures", "aircraft": ["A350"], "destination": ["egll"]}}"#
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/v1/subscriptions?dryRun=true", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                #expect(r.status == .ok)
+                let watches = try #require(try r.object()["watches"] as? String)
+                #expect(watches.contains("departures only") && watches.contains("bound for EGLL") && watches.contains("aircraft A350"))
+            }
+            var id = ""
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                #expect(r.status == .created)
+                let o = try r.object()
+                id = try #require(o["id"] as? String)
+                let filters = try #require(o["filters"] as? [String: Any])
+                #expect(filters["direction"] as? String == "departures")
+                #expect(filters["destination"] as? [String] == ["EGLL"])
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: APIHarness.headers()) { r in
+                let filters = try #require(try r.object()["filters"] as? [String: Any])
+                #expect(filters["aircraft"] as? [String] == ["A350"])
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"filters": {"landing": {"maxVerticalSpeed": -600}}}"#)) { r in
+                #expect(r.status == .ok)
+                let filters = try #require(try r.object()["filters"] as? [String: Any])
+                #expect(filters["direction"] == nil)
+                #expect((filters["landing"] as? [String: Any])?["maxVerticalSpeed"] as? Double == -600)
+            }
+            // Dropping the landings would leave the landing filter with nothing to filter.
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"events": ["flight.takeoff"]}"#)) { r in
+                #expect(r.status == .unprocessableContent)
+                let code = try r.problemCode(); #expect(code == "filter_not_for_events")
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"filters": null}"#)) { r in
+                #expect(r.status == .ok)
+                let o = try r.object(); #expect(o["filters"] is NSNull)
+            }
+            let stored = try #require(try await h.store.get(id: id, owner: "admin"))
+            #expect(stored.filters.isEmpty)
+        }
+    }
+
+    @Test("server targets: a contradicting server field and a server field on FLS targets are refused")
+    func serverFieldConflicts() async throws {
+        let h = try await APIHarness(flsInstances: ["demo"])
+        try await h.app.test(.router) { client in
+            for body in [#"{"target": {"kind": "fls_club", "id": "demo"}, "server": "Expert Server", "notifyEndpoint": "https://x.example/"}"#] {
+                try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                    #expect(r.status == .unprocessableContent)
+                    let code = try r.problemCode(); #expect(code == "server_not_for_target")
+                }
+            }
+        }
+        let rules = SubscriptionRules(allowServerTargets: true)
+        var request = SubscriptionRequest()
+        request.target = SubscriptionTarget(kind: .server, id: "Expert Server")
+        request.notifyEndpoint = "https://x.example/"
+        request.server = .some("Casual Server")
+        #expect(throws: ValidationError.self) { try rules.newSubscription(request, id: "s", owner: "k", now: Date()) }
+        request.server = .some("expert server")
+        #expect(try rules.newSubscription(request, id: "s", owner: "k", now: Date()).server == "expert server")
+    }
+
     @Test("patch, rotate the secret with overlap, disable and re-enable, delete")
     func lifecycle() async throws {
         let h = try await APIHarness()
@@ -229,11 +313,16 @@ struct SubscriptionAPITests {
                 firstSecret = try #require(o["secret"] as? String)
             }
             try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
-                                     body: APIHarness.json(#"{"format": "discord", "description": "ops", "events": []}"#)) { r in
+                                     body: APIHarness.json(#"{"format": "discord", "description": "ops", "events": null}"#)) { r in
                 #expect(r.status == .ok)
                 let o = try r.object()
                 #expect(o["format"] as? String == "discord")
                 #expect((o["events"] as? [String])?.count == TargetKind.callsign.defaultEvents.count)
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"events": []}"#)) { r in
+                #expect(r.status == .unprocessableContent)
+                let code = try r.problemCode(); #expect(code == "events_empty")
             }
             try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
                                      body: APIHarness.json(#"{"notifyEndpoint": "http://10.0.0.1/"}"#)) { r in

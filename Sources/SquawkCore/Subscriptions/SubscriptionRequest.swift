@@ -49,7 +49,7 @@ public struct SubscriptionRequest: Sendable, Hashable {
             }
             r.target = SubscriptionTarget(kind: kind, id: id)
         }
-        if let e = o["events"] {
+        if let e = o["events"], e != .null {
             guard case .array(let list) = e else { throw ValidationError("field_type", "events must be an array of event type names", field: "events") }
             var set: Set<EventType> = []
             for (i, item) in list.enumerated() {
@@ -59,9 +59,11 @@ public struct SubscriptionRequest: Sendable, Hashable {
                 set.insert(type)
             }
             guard !set.isEmpty else {
-                throw ValidationError("events_empty", "events must name at least one event type; omit events to receive all of the target's default events", field: "events")
+                throw ValidationError("events_empty", "events must name at least one event type; omit events (in a PATCH: send null) for all of the target's default events", field: "events")
             }
             r.events = set
+        } else if o["events"] == .null {
+            r.events = []  // null: back to the target kind's defaults
         }
         if let v = o["filters"] {
             if case .null = v { r.filters = .some(nil) } else { r.filters = .some(try SubscriptionFilters.parse(v, airports: airports)) }
