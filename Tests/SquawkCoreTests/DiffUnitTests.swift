@@ -130,11 +130,38 @@ struct DiffUnitTests {
         }
     }
 
+    // MARK: - What flight events carry
+
+    @Test("every flight event carries the plan's origin and destination and the aircraft and livery ids (null when unknown)")
+    func flightContext() throws {
+        var state = DiffState()
+        let config = DiffConfiguration.default
+        var sample = try parked("F1", at: "KLAX")
+        sample.aircraftId = "DE510D3D-04F8-46E0-8D65-55B888F33129"
+        sample.liveryId = "not-a-uuid"
+        var bare = try parked("F2", at: "KLAX")
+        bare.aircraftId = ""
+        let plan = FlightPlanSummary(flightPlanId: "p1", origin: "KLAX", destination: "EGLL", waypoints: ["KLAX", "EGLL"])
+        SnapshotDiffer.apply(Snapshot(server: server, takenAt: t0, flights: []), to: &state, config: config)
+        let events = SnapshotDiffer.apply(Snapshot(server: server, takenAt: t0.addingTimeInterval(15), flights: [sample, bare],
+                                                   flightPlans: ["F1": plan]), to: &state, config: config)
+        let online = try #require(events.first { $0.type == .flightOnline && $0.flightId == "F1" })
+        let filed = try #require(events.first { $0.type == .planFiled })
+        for e in [online, filed] {
+            #expect(e.data["origin"] == "KLAX")
+            #expect(e.data["destination"] == "EGLL")
+            #expect(e.data["aircraftId"] == "de510d3d-04f8-46e0-8d65-55b888f33129")
+            #expect(e.data["liveryId"] == .null)
+        }
+        let other = try #require(events.first { $0.flightId == "F2" })
+        #expect(other.data["origin"] == .null && other.data["aircraftId"] == .null)
+    }
+
     // MARK: - Size
 
     @Test("a tracked flight stays small")
     func trackSize() {
-        #expect(MemoryLayout<FlightTrack>.size <= 320)
+        #expect(MemoryLayout<FlightTrack>.size <= 352)
         #expect(MemoryLayout<FrequencyTrack>.size <= 128)
     }
 }

@@ -190,6 +190,7 @@ final class GatedUpstream: PollingUpstream {
     func frequencies(server: String) async throws -> [ATCFrequency] { try await base.frequencies(server: server) }
     func planSummary(server: String, flight: String) async throws -> FlightPlanSummary? { try await base.planSummary(server: server, flight: flight) }
     func atisText(server: String, airport: String) async throws -> String? { try await base.atisText(server: server, airport: airport) }
+    func aircraftNames() async throws -> AircraftNames { try await base.aircraftNames() }
 }
 
 /// A delivery store that checks a commit's fence against a ``MemoryElection``, as the

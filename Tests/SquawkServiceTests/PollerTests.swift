@@ -50,6 +50,11 @@ final class WorldUpstream: PollingUpstream, @unchecked Sendable {
         try note("atis/\(server)/\(airport)"); return snapshot(server).atis[airport] ?? nil
     }
 
+    func aircraftNames() async throws -> AircraftNames {
+        try note("aircraft/liveries")
+        return AircraftNames(liveries: World.liveries.map { ($0.id, $0.aircraftID, $0.aircraftName, $0.liveryName) })
+    }
+
     var requests: [(at: Date, what: String)] { log.withLockedValue { $0.requests } }
 }
 
@@ -152,6 +157,33 @@ struct PollerTests {
         #expect(!h.upstream.requests.contains { $0.what.hasPrefix("atc/") })
     }
 
+    @Test("with three servers polled, server subscriptions receive only their own server's events")
+    func serverTargetsWithThreeServers() async throws {
+        let ids = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 1), clock: { PollerTests.start })
+            .world.withLockedValue { $0.serverRefs }
+        #expect(ids.count == 3)
+        let expert = try #require(ids.first { $0.name == "Expert Server" }), casual = try #require(ids.first { $0.name == "Casual Server" })
+        let subs = [
+            Self.subscription(1, .init(kind: .server, id: "expert server"), events: [.takeoff, .landing, .flightOnline, .flightOffline]),
+            Self.subscription(2, .init(kind: .server, id: casual.id), events: [.takeoff, .landing, .flightOnline, .flightOffline]),
+            // Makes every server polled.
+            Self.subscription(3, .init(kind: .callsign, id: "ZZZZ9"), events: [.takeoff]),
+        ]
+        let h = try await Harness(flights: 100, subscriptions: subs)
+        await h.run(for: 15 * 60)
+        let polled = Set(h.upstream.requests.compactMap { $0.what.hasPrefix("flights/") ? String($0.what.dropFirst(8)) : nil })
+        #expect(polled.count == 3, "all three servers were polled")
+        let claimed = try await h.store.claim(limit: 100_000, now: h.clock.now.addingTimeInterval(1), lease: .seconds(60))
+        let bySubscription = Dictionary(grouping: claimed, by: { $0.subscription.id })
+        let toExpert = bySubscription[subs[0].id] ?? [], toCasual = bySubscription[subs[1].id] ?? []
+        #expect(toExpert.count > 10 && toCasual.count > 10, "\(toExpert.count) and \(toCasual.count) deliveries")
+        #expect(toExpert.allSatisfy { $0.event.server?.id == expert.id })
+        #expect(toCasual.allSatisfy { $0.event.server?.id == casual.id })
+        // The livery list, read once, names the aircraft of flight events.
+        #expect(h.upstream.requests.filter { $0.what == "aircraft/liveries" }.count == 1)
+        #expect(toExpert.allSatisfy { $0.event.data["aircraftName"]?.stringValue?.isEmpty == false })
+    }
+
     @Test("no subscriptions: nothing but the sessions list")
     func idle() async throws {
         let h = try await Harness(subscriptions: [])
@@ -165,12 +197,13 @@ struct PollerTests {
         let h = try await Harness(subscriptions: [Self.subscription(1, .init(kind: .server, id: "Expert Server"))])
         await h.run(for: 60)
         let limitedAt = h.clock.now
-        h.upstream.log.withLockedValue { $0.limitedUntil = limitedAt.addingTimeInterval(1); $0.retryAfter = .seconds(45) }
+        // The next request (whichever it is, and however the budget spaces it) is refused.
+        h.upstream.log.withLockedValue { $0.limitedUntil = limitedAt.addingTimeInterval(20); $0.retryAfter = .seconds(45) }
         await h.run(for: 120)
         let after = h.upstream.requests.filter { $0.at >= limitedAt }
         let first = try #require(after.first)
         let next = try #require(after.dropFirst().first)
-        #expect(next.at.timeIntervalSince(first.at) >= 45)
+        #expect(next.at.timeIntervalSince(first.at) >= 45, "\(after.prefix(4).map { "\($0.at.timeIntervalSince(limitedAt)) \($0.what)" })")
     }
 
     @Test("takeoffs and landings become deliveries; a restart re-emits nothing and loses no flight")

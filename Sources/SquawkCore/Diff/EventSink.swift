@@ -34,9 +34,20 @@ struct EventSink {
             airport: airport, frequencyId: frequencyId, data: data))
     }
 
-    /// Emits an event about a tracked flight, with its subject fields.
+    /// Emits an event about a tracked flight, with its subject fields and what every flight event
+    /// carries in `data` (null when unknown): the plan's `origin` and `destination`, `aircraftId`
+    /// and `liveryId` — what subscription filters test.
     mutating func emit(_ type: EventType, flightId: String, track: inout FlightTrack, at: Date? = nil,
                        airport: String?, data: [String: JSONValue]) {
+        guard !muted else { return }
+        var data = data
+        func put(_ key: String, _ value: String?) {
+            if data[key] == nil { data[key] = value.map(JSONValue.string) ?? .null }
+        }
+        put("origin", track.origin)
+        put("destination", track.destination)
+        put("aircraftId", FlightTrack.text(track.aircraftId))
+        put("liveryId", FlightTrack.text(track.liveryId))
         emit(type, subject: flightId, sequence: &track.sequence, at: at, flightId: flightId,
              userId: track.userId, username: track.username, callsign: track.callsign,
              virtualOrganization: track.virtualOrganization, airport: airport, data: data)

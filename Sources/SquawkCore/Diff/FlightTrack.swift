@@ -4,7 +4,7 @@ import Foundation
 /// about a flight that has vanished), the essentials of its last *active* sample, the phase and
 /// its hysteresis, the airport, the plan's fingerprint, the pilot state and the event sequence.
 ///
-/// Size: 320 bytes inline (`MemoryLayout<FlightTrack>.size`). With its slot in
+/// Size: 352 bytes inline (`MemoryLayout<FlightTrack>.size`). With its slot in
 /// ``FlightTable`` (key, id, dictionary entry, array growth slack) and its own strings (user
 /// id, usually the virtual organization; ICAO codes, callsigns and most usernames fit inline),
 /// `squawk bench diff` measures about 1.2–1.6 KB resident per tracked flight, and ~530 bytes
@@ -59,6 +59,10 @@ struct FlightTrack: Sendable, Codable, Hashable {
     var callsign: String
     var virtualOrganization: String?
     var userId: String
+    /// The aircraft and livery flown (Live API UUIDs, fixed for a flight), 16 bytes each; the
+    /// nil UUID when the sample's id was not one (an optional would cost 8 bytes more apiece).
+    var aircraftId: UUID
+    var liveryId: UUID
 
     // MARK: - Cold: absence, landing in progress, plan, events
     /// The first snapshot without the flight, while ``missed`` > 0.
@@ -86,6 +90,8 @@ struct FlightTrack: Sendable, Codable, Hashable {
         username = s.username
         callsign = s.callsign
         virtualOrganization = s.virtualOrganization
+        aircraftId = UUID(uuidString: s.aircraftId) ?? Self.unknownId
+        liveryId = UUID(uuidString: s.liveryId) ?? Self.unknownId
         latitude = Float(s.latitude)
         longitude = Float(s.longitude)
         altitude = Float(s.altitude)
@@ -99,6 +105,12 @@ struct FlightTrack: Sendable, Codable, Hashable {
         self.phase = phase
         self.sequence = sequence
     }
+
+    /// Stands for an aircraft or livery id that was not a UUID.
+    static let unknownId = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    /// `id` as the API writes it (lower case), nil for ``unknownId``.
+    static func text(_ id: UUID) -> String? { id == unknownId ? nil : id.uuidString.lowercased() }
 
     /// Copies the essentials of an active sample.
     mutating func record(_ s: SampleMotion, at now: Date) {

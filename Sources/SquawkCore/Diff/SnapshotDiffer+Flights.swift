@@ -1,11 +1,13 @@
 import Foundation
 
 /// Flight events. Every one carries the subject fields `flightId`, `userId`, `username`,
-/// `callsign`, `virtualOrganization` and `server`; `airport` is the ICAO named in the table.
+/// `callsign`, `virtualOrganization` and `server`, and in `data` the plan's `origin` and
+/// `destination` and the `aircraftId` and `liveryId` (null when unknown; the poller adds
+/// `aircraftName` and `liveryName` when it knows them); `airport` is the ICAO named in the table.
 ///
 /// | type | when | `airport` | `data` keys |
 /// | --- | --- | --- | --- |
-/// | `flight.online` | a flight appears (not on the seeding snapshot) | the airport it is at, if on the ground | `airborne`, `phase`, `airportName`, `latitude`, `longitude`, `altitude` (ft MSL), `groundSpeed` (kt), `heading`, `verticalSpeed` (ft/min), `aircraftId`, `liveryId`, `pilotState` |
+/// | `flight.online` | a flight appears (not on the seeding snapshot) | the airport it is at, if on the ground | `airborne`, `phase`, `airportName`, `latitude`, `longitude`, `altitude` (ft MSL), `groundSpeed` (kt), `heading`, `verticalSpeed` (ft/min), `pilotState` |
 /// | `flight.offline` | absent from more than ``DiffConfiguration/offlineGraceSamples`` snapshots; `at` is the first snapshot without it | the airport it was at, if on the ground | `airborne`, `phase`, `airportName`, `latitude`, `longitude`, `altitude`, `groundSpeed`, `heading`, `lastSeenAt` (ISO 8601) |
 /// | `flight.takeoff` | ground → airborne | departure airport | `airportName`, `groundSpeed`, `heading`, `verticalSpeed`, `altitude`, `latitude`, `longitude`, `touchAndGo`, `destination` |
 /// | `flight.landing` | airborne → on the ground; `at` is the touchdown sample | landing airport | `airportName`, `touchdownRate` (ft/min, negative: the touchdown sample's vertical speed if still descending, else the last airborne sample's — at 15 s sampling the flare is rarely seen, so this is usually the approach sink rate, an over-estimate), `groundSpeed` (kt at touchdown), `touchAndGo`, `latitude`, `longitude`, `heading`, `flightTime` (s since the takeoff, if seen), `origin` |
@@ -103,7 +105,6 @@ extension SnapshotDiffer {
             "latitude": number(s.latitude, 5), "longitude": number(s.longitude, 5),
             "altitude": number(s.altitude, 0), "groundSpeed": number(s.speed),
             "heading": number(s.heading), "verticalSpeed": number(s.verticalSpeed, 0),
-            "aircraftId": .string(s.aircraftId), "liveryId": .string(s.liveryId),
             "pilotState": s.pilotState.map { .string($0.name) } ?? .null,
         ]
         let airport = t.phase.isAirborne ? nil : t.airport

@@ -12,6 +12,8 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
     case atis(server: String, airport: String)
     /// Flight plan of one watched flight.
     case flightPlan(server: String, flight: String)
+    /// The livery list (names of aircraft and liveries), while any server is polled.
+    case aircraftNames
 
     /// Seconds the upstream allows between two of these, at the least.
     public var minimumInterval: Double {
@@ -20,6 +22,7 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .flights, .atc, .world: 15
         case .atis: 60
         case .flightPlan: 180
+        case .aircraftNames: 3_600
         }
     }
 
@@ -32,6 +35,7 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .flightPlan: 3
         case .world: 4
         case .atis: 5
+        case .aircraftNames: 6
         }
     }
 
@@ -43,6 +47,7 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .world(let s): "world[\(s)]"
         case .atis(let s, let a): "atis[\(s)/\(a)]"
         case .flightPlan(let s, let f): "flightplan[\(s)/\(f)]"
+        case .aircraftNames: "aircraft names"
         }
     }
 
@@ -59,7 +64,7 @@ public enum PollTask: Sendable, Hashable, Comparable, CustomStringConvertible {
 /// budget, in two tiers:
 /// 1. the **core** (flights, ATC, world; sessions is fixed) gets the budget first; if it alone
 ///    does not fit, its intervals stretch by one common factor and nothing else runs;
-/// 2. **extras** (ATIS, flight plans) share what is left, stretched by their own factor, so
+/// 2. **extras** (ATIS, flight plans, aircraft names) share what is left, stretched by their own factor, so
 ///    watching many flights' plans never slows down takeoff and landing detection.
 public struct PollPlan: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
@@ -90,7 +95,7 @@ public struct PollPlan: Sendable, Hashable {
         }
         func isExtra(_ t: PollTask) -> Bool {
             switch t {
-            case .atis, .flightPlan: true
+            case .atis, .flightPlan, .aircraftNames: true
             default: false
             }
         }
@@ -131,6 +136,7 @@ public struct PollPlan: Sendable, Hashable {
             case .world: "world"
             case .atis: "atis"
             case .flightPlan: "flight plans"
+            case .aircraftNames: "aircraft names"
             }
             groups[key, default: (0, e.interval)].count += 1
         }

@@ -30,4 +30,5 @@ public final class LateUpstream: PollingUpstream, Sendable {
         try await resolved().planSummary(server: server, flight: flight)
     }
     public func atisText(server: String, airport: String) async throws -> String? { try await resolved().atisText(server: server, airport: airport) }
+    public func aircraftNames() async throws -> AircraftNames { try await resolved().aircraftNames() }
 }

@@ -60,6 +60,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         var watched: [String: [String]] = [:]
         var warnedDegraded = false
         var lastPlan: PollPlan?
+        /// Aircraft and livery names (memory only), added to flight events.
+        var names = AircraftNames()
     }
 
     public init(upstream: any PollingUpstream, pipeline: EventPipeline, live: LiveSubscriptions,
@@ -144,7 +146,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         let needs = state.withLockedValue { s in
             PollNeeds(servers: s.servers, flightServer: s.flightServer, airportsWithATC: s.airportsWithATC, watchedFlights: s.watched)
         }
-        let tasks = needs.tasks(for: interests, now: now, maxFlightPlans: configuration.maxFlightPlans)
+        var tasks = needs.tasks(for: interests, now: now, maxFlightPlans: configuration.maxFlightPlans)
+        if tasks.contains(where: { if case .flights = $0 { true } else { false } }) { tasks.insert(.aircraftNames) }
         return PollPlan.make(tasks: tasks, limit: configuration.requestsPerMinute,
                              minimumFlightsInterval: configuration.flightsInterval, sessionsInterval: configuration.sessionsInterval)
     }
@@ -237,6 +240,9 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
                 state.withLockedValue { $0.pendingATIS[server, default: [:]][airport] = .some(text) }
             case .world:
                 break
+            case .aircraftNames:
+                let names = try await upstream.aircraftNames()
+                state.withLockedValue { $0.names = names }
             }
             record(task, "ok", started)
         } catch let limited as UpstreamRateLimited {
@@ -263,7 +269,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
                                 atis: s.pendingATIS.removeValue(forKey: server) ?? [:])
             // Diffed on a copy: the new state is kept only once its events are in the outbox.
             var diff = s.diff[server] ?? DiffState()
-            let events = SnapshotDiffer.apply(snap, to: &diff, config: configuration.diff)
+            var events = SnapshotDiffer.apply(snap, to: &diff, config: configuration.diff)
+            if !s.names.isEmpty { events = events.map(s.names.named) }
             var kept = snap
             if kept.atc == nil { kept.atc = s.latest[server]?.atc }
             s.latest[server] = kept
@@ -330,6 +337,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         case .world: "world"
         case .atis: "atis"
         case .flightPlan: "flightplan"
+        case .aircraftNames: "aircraft_names"
         }
     }
 

@@ -13,6 +13,8 @@ public protocol PollingUpstream: Sendable {
     func planSummary(server: String, flight: String) async throws -> FlightPlanSummary?
     /// The ATIS text, or nil when none is available.
     func atisText(server: String, airport: String) async throws -> String?
+    /// Names of aircraft and liveries by id.
+    func aircraftNames() async throws -> AircraftNames
 }
 
 /// The upstream refused for the budget (HTTP 429); wait at least `retryAfter` when given.
@@ -44,6 +46,12 @@ extension LiveAPIClient: PollingUpstream {
 
     public func atisText(server: String, airport: String) async throws -> String? {
         try await mapped { try await self.atis(session: server, airport: airport) }
+    }
+
+    public func aircraftNames() async throws -> AircraftNames {
+        try await mapped {
+            AircraftNames(liveries: try await self.allLiveries().map { ($0.id, $0.aircraftID, $0.aircraftName, $0.liveryName) })
+        }
     }
 
     /// Turns the client's 429 into ``UpstreamRateLimited``; other errors pass through.
