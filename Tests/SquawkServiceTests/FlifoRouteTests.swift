@@ -44,8 +44,25 @@ struct FlifoRouteTests {
             #expect(o["flightDate"] as? String == "2026-11-23")
             let record = try #require((o["flightRecord"] as? [[String: Any]])?.first)
             #expect(record["status"] as? String == "DP")
+            #expect(record["statusText"] as? String == "Departed")
             #expect(record["airportCode"] as? String == "JFK")
+            #expect(record["city"] as? String == "New York")
+            #expect(record["estimated"] == nil, "no departure time is known")
             #expect((record["operatingCarrier"] as? [String: Any])?["airline"] as? String == "Delta Air Lines")
+        }
+    }
+
+    @Test("an arrival record names the origin's city and estimates the arrival from distance and ground speed")
+    func arrival() async throws {
+        _ = try await run("/flifo/v3/flight/JFK/DL/40/A") { r in
+            #expect(r.status == .ok)
+            let o = try r.object()
+            #expect(o["adi"] as? String == "A" && o["airportCode"] as? String == "JFK")
+            let record = try #require((o["flightRecord"] as? [[String: Any]])?.first)
+            #expect(record["airportCode"] as? String == "LAX")
+            #expect(record["city"] as? String == "Los Angeles")
+            // 35.1 N 110.2 W to KJFK is 1,745 nm: at 480 kt, 3 h 38 min after the 22:13:20 report.
+            #expect(record["estimated"] as? String == "2023-11-15T01:51:28+0000")
         }
     }
 

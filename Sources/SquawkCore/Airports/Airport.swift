@@ -8,14 +8,18 @@ public struct Airport: Sendable, Hashable, Codable {
     public var longitude: Double
     /// Field elevation, feet above mean sea level.
     public var elevation: Double
+    /// The place the airport serves ("New York" for KJFK), when the data names one: FLIFO's `city`.
+    public var city: String?
 
-    public init(icao: String, iata: String? = nil, name: String, latitude: Double, longitude: Double, elevation: Double) {
+    public init(icao: String, iata: String? = nil, name: String, latitude: Double, longitude: Double, elevation: Double,
+                city: String? = nil) {
         self.icao = icao
         self.iata = iata
         self.name = name
         self.latitude = latitude
         self.longitude = longitude
         self.elevation = elevation
+        self.city = city
     }
 }
 

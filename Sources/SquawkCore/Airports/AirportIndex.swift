@@ -60,16 +60,17 @@ public struct AirportIndex: Sendable {
 }
 
 extension AirportIndex {
-    /// Parses the TSV format of Resources/airports.tsv (`icao iata name lat lon elevation`;
-    /// lines starting with `#` are comments).
+    /// Parses the TSV format of Resources/airports.tsv (`icao iata name lat lon elevation city`;
+    /// `city` may be empty or, in older files, absent; lines starting with `#` are comments).
     public init(tsv: String) {
         var list: [Airport] = []
         list.reserveCapacity(30_000)
         for line in tsv.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard f.count >= 6, let lat = Double(f[3]), let lon = Double(f[4]), let elev = Double(f[5]) else { continue }
+            let city = f.count > 6 && !f[6].isEmpty ? String(f[6]) : nil
             list.append(Airport(icao: String(f[0]), iata: f[1].isEmpty ? nil : String(f[1]), name: String(f[2]),
-                                latitude: lat, longitude: lon, elevation: elev))
+                                latitude: lat, longitude: lon, elevation: elev, city: city))
         }
         self.init(list)
     }

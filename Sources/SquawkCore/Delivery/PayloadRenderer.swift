@@ -9,7 +9,8 @@ import Foundation
 ///   speed, touchdown rate…), within Discord's limits (title 256, field value 1024, ≤ 25 fields,
 ///   6000 characters across the embed), mentions disabled.
 /// - `slack`: `text` (the headline, the notification fallback) plus `blocks`.
-/// - `flifo`: a FLIFO `flightRecord` notification with `subscribedForUpdates: true`.
+/// - `flifo`: a FLIFO FlightRecord notification (seed 004's shape, `subscribedForUpdates: true`);
+///   see ``FlifoMessage``.
 public struct PayloadRenderer: Sendable {
     public var airports: AirportIndex
     public var airlines: AirlineDirectory
@@ -142,27 +143,9 @@ public struct PayloadRenderer: Sendable {
         return .object(["text": .string(headline), "blocks": .array(blocks)])
     }
 
+    /// The FLIFO notification: the event → status table is ``FlifoMessage/init(event:sequence:airports:airlines:)``.
     func flifo(_ e: FlightEvent, sequence: Int64) -> JSONValue {
-        let callsign = e.callsign ?? ""
-        let airline = airlines.airlines.first { callsign.uppercased().hasPrefix($0.icao) }
-        let number = String(callsign.drop { !$0.isNumber }.prefix { $0.isNumber })
-        let (status, text): (String, String) = switch e.type {
-        case .takeoff: ("DP", "Departed")
-        case .landing: ("LD", "Landed")
-        case .diverted: ("DV", "Diverted")
-        case .flightOffline: ("NO", "No longer tracked")
-        case .approaching: ("AP", "Approaching")
-        default: ("ON", EventText.headline(e, airports: airports))
-        }
-        var record: [String: JSONValue] = ["status": .string(status), "statusText": .string(text), "callsign": .string(callsign),
-                                           "eventType": .string(e.type.rawValue), "sequence": .number(Double(sequence))]
-        if let airline { record["operatingCarrier"] = .object(["airlineCode": .string(airline.iata), "flightNumber": .string(number), "airline": .string(airline.name)]) }
-        if let a = e.airport { record["airportCode"] = .string(airports[a]?.iata ?? a); record["city"] = airports[a].map { .string($0.name) } ?? .null }
-        return .object([
-            "airlineCode": .string(airline?.iata ?? ""), "flightNumber": .string(number),
-            "flightDate": .string(String(Self.timestamp(e.at).prefix(10))), "subscribedForUpdates": true,
-            "flightRecord": .array([.object(record)]), "success": true,
-        ])
+        FlifoMessage(event: e, sequence: sequence, airports: airports, airlines: airlines).json
     }
 
     // MARK: - Helpers

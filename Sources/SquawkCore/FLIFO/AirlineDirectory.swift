@@ -21,19 +21,38 @@ public struct Airline: Sendable, Hashable {
 public struct AirlineDirectory: Sendable {
     public let airlines: [Airline]
     private let byCode: [String: Airline]
+    private let byTelephony: [String: Airline]
 
     public init(_ airlines: [Airline]) {
         self.airlines = airlines
         var map: [String: Airline] = [:]
+        var telephony: [String: Airline] = [:]
         for a in airlines {
             map[a.iata] = map[a.iata] ?? a
             map[a.icao] = map[a.icao] ?? a
+            telephony[a.telephony.uppercased()] = telephony[a.telephony.uppercased()] ?? a
         }
         self.byCode = map
+        self.byTelephony = telephony
     }
 
     /// The airline with this IATA (2 characters) or ICAO (3 letters) code.
     public subscript(code: String) -> Airline? { byCode[code.uppercased()] }
+
+    /// The airline and flight number a live callsign spells in one of the forms above
+    /// (`DAL040`, `DL40`, `Delta 40 Heavy` → Delta, `40`), or `nil` (`N123AB`, `Cameron`).
+    public func flight(callsign: String) -> (airline: Airline, number: String)? {
+        var c = callsign.uppercased().trimmingCharacters(in: .whitespaces)
+        for suffix in [" HEAVY", " SUPER"] where c.hasSuffix(suffix) { c = String(c.dropLast(suffix.count)) }
+        let digits = c.reversed().prefix(while: \.isNumber)
+        guard (1...5).contains(digits.count) else { return nil }
+        let prefix = String(c.dropLast(digits.count))
+        let spoken = prefix.hasSuffix(" ")
+        let name = prefix.trimmingCharacters(in: .whitespaces)
+        guard let airline = spoken ? byTelephony[name] ?? byCode[name] : byCode[name] else { return nil }
+        let number = String(digits.reversed()).drop { $0 == "0" }
+        return (airline, number.isEmpty ? "0" : String(number))
+    }
 
     /// The callsigns a flight of `airline` numbered `number` may use, upper-cased, without suffixes.
     public static func callsigns(_ airline: Airline, number: String) -> [String] {

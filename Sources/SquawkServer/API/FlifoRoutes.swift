@@ -119,10 +119,11 @@ struct FlifoRoutes: Sendable {
             let (stored, _) = try await deps.subscriptions.create(sub, secret: SigningSecret(secret: deps.makeSecret(), createdAt: now), idempotency: nil)
             await deps.onChange(.upserted(stored))
         }
-        let record = FlifoRecord.make(view, airline: airline, flightNumber: flightNumber, adi: adi, airports: deps.rules.airports)
-        let body = FlifoResponse(airportCode: airportCode, airlineCode: airlineCode, flightNumber: flightNumber,
-                                 flightDate: flightDate, adi: adi, subscribedForUpdates: subscribe, flightRecord: [record], success: true)
-        return try FlifoError.wrap(JSONEncoder.api.encode(body), status: .ok, callback: callback)
+        let side: FlifoMessage.Side = adi == "D" ? .departure : .arrival
+        let record = FlifoRecord.live(view, airline: airline, flightNumber: flightNumber, adi: side, airports: deps.rules.airports)
+        let body = FlifoMessage(airportCode: airportCode, airlineCode: airlineCode, flightNumber: flightNumber,
+                                flightDate: flightDate, adi: side, subscribedForUpdates: subscribe, flightRecord: [record])
+        return FlifoError.wrap(Data(body.json.jsonBytes), status: .ok, callback: callback)
     }
 
     private func resolveAirport(_ code: String) -> Airport? {
@@ -140,67 +141,54 @@ struct FlifoRoutes: Sendable {
 
     static func isDate(_ s: String) -> Bool {
         let parts = s.split(separator: "-")
+        // Digits only: `Int` alone would take "+999" as a year, which then leaks into flightDate.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let m = Int(parts[1]), let d = Int(parts[2]), Int(parts[0]) != nil else { return false }
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
         return (1...12).contains(m) && (1...31).contains(d)
     }
 }
 
 // MARK: - Payloads
 
-/// FLIFO's answer envelope.
-struct FlifoResponse: Encodable {
-    var airportCode: String
-    var airlineCode: String
-    var flightNumber: String
-    var flightDate: String
-    var adi: String
-    var subscribedForUpdates: Bool
-    var flightRecord: [FlifoRecord]
-    var success: Bool
-}
-
-/// A FLIFO `flightRecord` built from a live flight. Fields FLIFO has but Infinite Flight does
-/// not (gate, schedule, tail number) are omitted, as FLIFO omits unavailable fields.
-public struct FlifoRecord: Encodable, Sendable, Hashable {
-    public struct Carrier: Encodable, Sendable, Hashable {
-        public var airlineCode: String
-        public var flightNumber: String
-        public var airline: String
-    }
-    public var operatingCarrier: Carrier
-    /// The other end of the flight: destination for a departure, origin for an arrival.
-    public var airportCode: String?
-    public var city: String?
-    public var status: String
-    public var statusText: String
-    public var callsign: String
-    public var latitude: Double
-    public var longitude: Double
-    public var altitude: Double
-    public var groundSpeed: Double
-
-    /// Status codes: `SC` Scheduled (on the ground, not moving), `TX` Taxiing, `DP` Departed
-    /// (airborne), `LD` Landed (on the ground at its destination).
-    static func make(_ v: LiveFlightView, airline: Airline, flightNumber: String, adi: String, airports: AirportIndex) -> FlifoRecord {
-        let other = adi == "D" ? v.plan?.destination : v.plan?.origin
-        let status: (String, String)
+extension FlifoRecord {
+    /// A record from a live flight; the answer's shape is ``FlifoMessage``'s (seed 004).
+    ///
+    /// - `airportCode`, `city`: the other end (destination for `D`, origin for `A`) from the
+    ///   flight plan, when there is one.
+    /// - `status` (``FlifoStatus``): `DP` Departed in the air, `LD` Landed on the ground within
+    ///   5 nm of the destination, `TX` Taxiing when moving on the ground, else `SC` Scheduled.
+    /// - `estimated` (`A` only, in the air above 50 kt): the report time plus the great-circle
+    ///   distance to the destination at the current ground speed.
+    /// - `aircraft` is left out: the Live API names only the aircraft's id.
+    static func live(_ v: LiveFlightView, airline: Airline, flightNumber: String, adi: FlifoMessage.Side,
+                     airports: AirportIndex) -> FlifoRecord {
+        let f = v.flight
+        let otherICAO = adi == .departure ? v.plan?.destination : v.plan?.origin
+        let other = otherICAO.flatMap { airports[$0] }
+        let destination = v.plan?.destination.flatMap { airports[$0] }
+        let toDestination = destination.map { Geo.distanceNM(f.latitude, f.longitude, $0.latitude, $0.longitude) }
+        let status: FlifoStatus
         if v.airborne == true {
-            status = ("DP", "Departed")
-        } else if let dest = v.plan?.destination, let a = airports[dest],
-                  Geo.distanceNM(v.flight.latitude, v.flight.longitude, a.latitude, a.longitude) < 5 {
-            status = ("LD", "Landed")
-        } else if v.flight.speed > 3 {
-            status = ("TX", "Taxiing")
+            status = .departed
+        } else if let d = toDestination, d < 5 {
+            status = .landed
         } else {
-            status = ("SC", "Scheduled")
+            status = f.speed > 3 ? .taxiing : .scheduled
         }
-        let otherAirport = other.flatMap { airports[$0] }
-        return FlifoRecord(
+        var estimated: Date?
+        if adi == .arrival, v.airborne == true, f.speed > 50, let d = toDestination {
+            estimated = f.lastReport.addingTimeInterval((d / f.speed * 3600).rounded())
+        }
+        var record = FlifoRecord(
             operatingCarrier: Carrier(airlineCode: airline.iata, flightNumber: flightNumber, airline: airline.name),
-            airportCode: otherAirport?.iata ?? other, city: otherAirport?.name, status: status.0, statusText: status.1,
-            callsign: v.flight.callsign, latitude: v.flight.latitude, longitude: v.flight.longitude,
-            altitude: v.flight.altitude.rounded(), groundSpeed: v.flight.speed.rounded())
+            airportCode: other?.flifoCode ?? otherICAO, city: other?.city, status: status, estimated: estimated,
+            callsign: f.callsign)
+        record.latitude = f.latitude
+        record.longitude = f.longitude
+        record.altitude = f.altitude.rounded()
+        record.groundSpeed = f.speed.rounded()
+        return record
     }
 }
 

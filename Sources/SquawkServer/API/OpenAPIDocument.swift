@@ -1348,6 +1348,7 @@ public enum OpenAPIDocument {
       },
       "FlifoResponse": {
         "type": "object",
+        "description": "SITA FLIFO v3 FlightRecord (seed 004). Unknown fields are omitted, never null or empty. A flifo-format subscription's notifications have the same shape with subscribedForUpdates true; there airportCode, adi, airlineCode and flightNumber are omitted when the event does not tell them, and each record may also carry aircraft, actual, eventType and sequence (the event-to-status table is in the README).",
         "required": [
           "airportCode",
           "airlineCode",
@@ -1360,7 +1361,8 @@ public enum OpenAPIDocument {
         ],
         "properties": {
           "airportCode": {
-            "type": "string"
+            "type": "string",
+            "description": "The airport asked for: the departure airport with adi D, the arrival airport with A"
           },
           "airlineCode": {
             "type": "string"
@@ -1369,10 +1371,15 @@ public enum OpenAPIDocument {
             "type": "string"
           },
           "flightDate": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
           },
           "adi": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "A",
+              "D"
+            ]
           },
           "subscribedForUpdates": {
             "type": "boolean"
@@ -1393,6 +1400,11 @@ public enum OpenAPIDocument {
               "properties": {
                 "operatingCarrier": {
                   "type": "object",
+                  "required": [
+                    "airlineCode",
+                    "flightNumber",
+                    "airline"
+                  ],
                   "properties": {
                     "airlineCode": {
                       "type": "string"
@@ -1406,10 +1418,16 @@ public enum OpenAPIDocument {
                   }
                 },
                 "airportCode": {
-                  "type": "string"
+                  "type": "string",
+                  "description": "The other end of the flight (destination for adi D, origin for A), from its flight plan: IATA code, else ICAO"
                 },
                 "city": {
-                  "type": "string"
+                  "type": "string",
+                  "description": "The city airportCode's airport serves"
+                },
+                "aircraft": {
+                  "type": "string",
+                  "description": "Aircraft name, only when known (notifications whose event names it)"
                 },
                 "status": {
                   "type": "string",
@@ -1418,10 +1436,27 @@ public enum OpenAPIDocument {
                     "TX",
                     "DP",
                     "LD"
-                  ]
+                  ],
+                  "description": "SC Scheduled, TX Taxiing, DP Departed (in the air), LD Landed (on the ground at the destination). Notifications also use AP Approaching, DV Diverted, AR Arrived, UN Unknown."
                 },
                 "statusText": {
-                  "type": "string"
+                  "type": "string",
+                  "enum": [
+                    "Scheduled",
+                    "Taxiing",
+                    "Departed",
+                    "Landed"
+                  ]
+                },
+                "estimated": {
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                  "description": "adi A, in the air: the estimated arrival (report time + distance to the destination at the ground speed), UTC as +0000"
+                },
+                "actual": {
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                  "description": "Notifications: actual takeoff (adi D) or touchdown (adi A), UTC as +0000"
                 },
                 "callsign": {
                   "type": "string"
@@ -1433,10 +1468,12 @@ public enum OpenAPIDocument {
                   "type": "number"
                 },
                 "altitude": {
-                  "type": "number"
+                  "type": "number",
+                  "description": "Feet above mean sea level"
                 },
                 "groundSpeed": {
-                  "type": "number"
+                  "type": "number",
+                  "description": "Knots"
                 }
               }
             }
