@@ -22,11 +22,13 @@ pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+up=""
+for _ in $(seq 1 1200); do  # a debug build on a busy 2-core machine can take half a minute
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { up=1; break; }
   kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; echo "squawk serve exited" >&2; exit 1; }
   sleep 0.1
 done
+[ -n "$up" ] || { cat "$work/serve.log"; echo "squawk serve did not answer /healthz within 120 s" >&2; exit 1; }
 key="$(cat "$work/admin.key")"
 
 "${st[@]}" run "http://127.0.0.1:$port/openapi.json" \
