@@ -117,7 +117,17 @@ struct SQLiteDeliveryTests {
             for migration in SQLiteMigrations.all.prefix(2) { old.registerMigration(migration.name, migrate: migration.apply) }
             let queue = try DatabaseQueue(path: path, configuration: SQLiteStore.configuration())
             try old.migrate(queue)
-            try await queue.write { db in try SQLiteStore.insert(db, sub, secret: SigningSecret(secret: "whsec_old", createdAt: sub.createdAt)) }
+            // The rows as a build of that time wrote them: only the columns 0001 made.
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO subscriptions (id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format,
+                                               description, metadata, status, disabled_reason, created_at, updated_at, expires_at)
+                    VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, '{}', 'active', NULL, ?, ?, NULL)
+                    """, arguments: [sub.id, sub.ownerKeyId, sub.target.kind.rawValue, sub.target.id, RowCoding.encodeEvents(sub.events),
+                                     sub.notifyEndpoint, sub.format.rawValue, sub.createdAt.timeIntervalSince1970, sub.updatedAt.timeIntervalSince1970])
+                try db.execute(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, 'whsec_old', ?, NULL)",
+                               arguments: [sub.id, sub.createdAt.timeIntervalSince1970])
+            }
             try queue.close()
         }
         let store = try SQLiteStore(path: path)
