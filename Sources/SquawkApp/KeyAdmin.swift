@@ -1,14 +1,11 @@
 import Foundation
 import SquawkCore
-import SquawkSQLite
 import SquawkStore
 
 /// The logic behind `squawk keys create|list|revoke`: API keys are generated here, shown once,
 /// and stored only as their SHA-256 (``KeyHash/sha256Hex(_:)``) plus a short prefix that
 /// helps people recognise a key in listings.
 public struct KeyAdmin: Sendable {
-    /// Where `squawk keys` (and `serve`, by default) keep the database.
-    public static let defaultDatabasePath = "./data/squawk.sqlite"
     /// Characters of the key kept in clear: `sqk_` and 8 more.
     static let prefixLength = 12
     static let maxNameLength = 100
@@ -17,17 +14,6 @@ public struct KeyAdmin: Sendable {
 
     public init(store: any APIKeyStore) {
         self.store = store
-    }
-
-    /// Opens (creating the file and its directory if needed) the SQLite database at `path`.
-    public static func open(databasePath path: String = defaultDatabasePath) throws -> KeyAdmin {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw KeyAdminError("database_unavailable", "cannot create the directory \(directory.path): \(error.localizedDescription)")
-        }
-        return KeyAdmin(store: try SQLiteStore(path: path))
     }
 
     // MARK: - Commands

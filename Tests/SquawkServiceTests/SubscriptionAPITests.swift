@@ -349,6 +349,24 @@ struct SubscriptionAPITests {
         }
     }
 
+    @Test("a misspelt query parameter is a 400 unknown_parameter naming it, and nothing is created")
+    func unknownQueryParameter() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/v1/subscriptions?dryrun=true", method: .post, headers: APIHarness.headers(), body: APIHarness.json(createBody())) { r in
+                #expect(r.status == .badRequest)
+                let code = try r.problemCode()
+                #expect(code == "unknown_parameter")
+                let field = try r.object()["field"] as? String
+                #expect(field == "dryrun")
+            }
+            try await client.execute(uri: "/v1/subscriptions", method: .get, headers: APIHarness.headers()) { r in
+                let data = try r.object()["data"] as? [Any]
+                #expect(data?.isEmpty == true)
+            }
+        }
+    }
+
     @Test("the OpenAPI document describes every route the server registers")
     func openAPICompleteness() async throws {
         let h = try await APIHarness()

@@ -30,7 +30,7 @@ public struct ServeApp: Sendable {
     public static func build(_ configuration: SquawkConfiguration, logger: Logger) throws -> ServeApp {
         var configuration = configuration
         var notices: [String] = []
-        let store = try openStore(configuration, logger: logger)
+        let store = try Composition(configuration: configuration, logger: logger).openStore()
         var adminKey = configuration.adminKey
         var generated = false
         if adminKey.isEmpty {

@@ -12,11 +12,11 @@ struct DeliveryRoutes: Sendable {
     static let maxPageSize = 200
 
     func register(on routes: RouteTable) {
-        routes.on(.get, "subscriptions/:id/deliveries", list)
-        routes.on(.post, "subscriptions/:id/test", test)
-        routes.on(.post, "subscriptions/:id/recover", recover)
-        routes.on(.get, "deliveries/:id", get)
-        routes.on(.post, "deliveries/:id/redeliver", redeliver)
+        routes.on(.get, "subscriptions/:id/deliveries", query: ["status", "limit", "cursor"], responses: [200, 404], list)
+        routes.on(.post, "subscriptions/:id/test", responses: [202, 404, 409], test)
+        routes.on(.post, "subscriptions/:id/recover", query: ["since"], responses: [202, 404], recover)
+        routes.on(.get, "deliveries/:id", responses: [200, 404], get)
+        routes.on(.post, "deliveries/:id/redeliver", responses: [202, 404], redeliver)
     }
 
     func store() throws -> any DeliveryStore {

@@ -30,7 +30,8 @@ struct FlifoRoutes: Sendable {
     let airlines: AirlineDirectory
 
     func register(on routes: RouteTable) {
-        routes.on(.get, "flifo/v3/flight/:airport/:airline/:flightNumber/:adi", flightRecord)
+        routes.on(.get, "flifo/v3/flight/:airport/:airline/:flightNumber/:adi",
+                  query: ["subscribeForUpdates", "notifyEndpoint", "operationDate", "callback"], responses: [200, 400, 404], flightRecord)
     }
 
     // MARK: - Handler

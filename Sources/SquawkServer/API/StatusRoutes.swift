@@ -73,11 +73,11 @@ struct StatusRoutes: Sendable {
     let deps: APIDependencies
 
     func registerOpen(on routes: RouteTable) {
-        routes.on(.get, "readyz", readyz)
+        routes.on(.get, "readyz", responses: [200, 503], readyz)
     }
 
     func register(on routes: RouteTable) {
-        routes.on(.get, "status", status)
+        routes.on(.get, "status", responses: [200], status)
     }
 
     func current() async -> ServiceStatus? {

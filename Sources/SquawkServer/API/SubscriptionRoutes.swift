@@ -12,13 +12,13 @@ struct SubscriptionRoutes: Sendable {
     static let maxPageSize = 200
 
     func register(on routes: RouteTable) {
-        routes.on(.post, "subscriptions", create)
-        routes.on(.get, "subscriptions", list)
-        routes.on(.get, "subscriptions/:id", get)
-        routes.on(.patch, "subscriptions/:id", update)
-        routes.on(.delete, "subscriptions/:id", delete)
-        routes.on(.post, "subscriptions/:id/rotate-secret", rotateSecret)
-        routes.on(.post, "subscriptions/:id/enable", enable)
+        routes.on(.post, "subscriptions", query: ["dryRun"], headers: ["Idempotency-Key"], responses: [200, 201, 403, 409, 413, 422], create)
+        routes.on(.get, "subscriptions", query: ["limit", "cursor", "kind", "targetId", "status", "format"], responses: [200], list)
+        routes.on(.get, "subscriptions/:id", responses: [200, 404], get)
+        routes.on(.patch, "subscriptions/:id", responses: [200, 404, 413, 422], update)
+        routes.on(.delete, "subscriptions/:id", responses: [204, 404], delete)
+        routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 422], rotateSecret)
+        routes.on(.post, "subscriptions/:id/enable", responses: [200, 404], enable)
     }
 
     // MARK: - Handlers
