@@ -307,4 +307,42 @@ struct FLSPollerTests {
         #expect(status.lastError?.contains("badCredentials") == true)
         #expect(status.lastError?.contains("pw") == false, "the password is not in the status")
     }
+
+    /// An ``FLSUpstream`` that answers every feed with "nothing changed" and counts the calls.
+    final class QuietUpstream: FLSUpstream, @unchecked Sendable {
+        let calls = NIOLockedValueBox<[Date]>([])
+        let clock: TestClock
+        init(clock: TestClock) { self.clock = clock }
+        var needsToken: Bool { false }
+        func authenticateIfNeeded() async throws(FLSError) -> Bool { false }
+        func modifiedFlights(since: Date) async throws(FLSError) -> (flights: [FLSFlightDetails], serverDate: Date?) {
+            calls.withLockedValue { $0.append(clock.now) }
+            return ([], clock.now)
+        }
+        func flight(id: String) async throws(FLSError) -> FLSFlightDetails { throw FLSError(.notFound, path: "/api/v1/flights/{flightId}") }
+    }
+
+    @Test("the poller takes any FLSUpstream: a scripted quiet server is asked once per interval, and only while a subscription wants it")
+    func scriptedUpstream() async throws {
+        let store = try SQLiteStore.temporary()
+        let clock = TestClock(Self.t0)
+        let upstream = QuietUpstream(clock: clock)
+        let live = LiveSubscriptions([Harness.subscription])
+        var configuration = FLSPollerConfiguration()
+        configuration.interval = 60
+        let poller = FLSPoller(instances: [FLSInstance(name: "Club", client: upstream)],
+                               pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live), live: live,
+                               stateStore: store, configuration: configuration, now: { clock.now })
+        func run(until end: Date) async {
+            while clock.now < end { clock.set(max(clock.now.addingTimeInterval(0.001), min(await poller.step(now: clock.now), end))) }
+        }
+        await run(until: Self.t0.addingTimeInterval(10 * 60))
+        let asked = upstream.calls.withLockedValue { $0 }
+        #expect(asked.count >= 10 && asked.count <= 11, "\(asked.count) feed requests in 10 minutes at a 60 s interval")
+        #expect(zip(asked, asked.dropFirst()).allSatisfy { $1.timeIntervalSince($0) >= 59.9 })
+        live.apply(.deleted(id: Harness.subscription.id))
+        await run(until: Self.t0.addingTimeInterval(20 * 60))
+        #expect(upstream.calls.withLockedValue { $0.count } == asked.count, "no subscription wants the club: no request")
+    }
 }
+

@@ -8,19 +8,19 @@ import SquawkFLS
 import SquawkStore
 
 /// One configured FLS server. Its client may arrive after start (the embedded simulator's port
-/// is known only once it listens).
+/// is known only once it listens); any ``FLSUpstream`` will do (tests script one).
 public final class FLSInstance: Sendable {
     /// The name subscriptions use (`fls_club` target id), lower-case.
     public let name: String
-    private let box: NIOLockedValueBox<FLSClient?>
+    private let box: NIOLockedValueBox<(any FLSUpstream)?>
 
-    public init(name: String, client: FLSClient? = nil) {
+    public init(name: String, client: (any FLSUpstream)? = nil) {
         self.name = name.lowercased()
         self.box = NIOLockedValueBox(client)
     }
 
-    public var client: FLSClient? { box.withLockedValue { $0 } }
-    public func set(_ client: FLSClient) { box.withLockedValue { $0 = client } }
+    public var client: (any FLSUpstream)? { box.withLockedValue { $0 } }
+    public func set(_ client: any FLSUpstream) { box.withLockedValue { $0 = client } }
 }
 
 /// Settings of the FLS poller.
@@ -260,7 +260,7 @@ public final class FLSPoller: Service, Sendable {
     }
 
     /// One record by id; nil when the server no longer has it (deleted since the feed named it).
-    func fetch(_ client: FLSClient, id: String, instance name: String) async throws -> FLSFlightDetails? {
+    func fetch(_ client: any FLSUpstream, id: String, instance name: String) async throws -> FLSFlightDetails? {
         let result: Result<FLSFlightDetails, FLSError>
         do { result = .success(try await client.flight(id: id)) } catch { result = .failure(error) }
         switch result {
