@@ -16,7 +16,7 @@ extension SQLiteStore: APIKeyStore {
 
     public func key(hash: String) async throws -> APIKeyRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash])
                 .map(Self.decodeKey)
         }
     }

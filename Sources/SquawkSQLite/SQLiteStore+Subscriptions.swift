@@ -59,7 +59,7 @@ extension SQLiteStore: SubscriptionStore {
         let sendableArguments = arguments
         return try await read { db in
             var cache = SubscriptionColumns.Cache()
-            var items = try Row.fetchAll(db, sql: sql, arguments: sendableArguments).map { try SubscriptionColumns.decode($0, cache: &cache) }
+            var items = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: sendableArguments).map { try SubscriptionColumns.decode($0, cache: &cache) }
             guard items.count > limit else { return Page(items: items, nextCursor: nil) }
             items.removeLast(items.count - limit)
             return Page(items: items, nextCursor: items.last?.id)
@@ -185,7 +185,7 @@ extension SQLiteStore: SubscriptionStore {
     /// One owner's subscription by id.
     static func fetchSubscription(_ db: Database, id: String, owner: String) throws -> Subscription? {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner]) else {
+            db.cachedStatement(sql: "SELECT \(SubscriptionColumns.list) FROM subscriptions WHERE id = ? AND owner_key_id = ?"), arguments: [id, owner]) else {
             return nil
         }
         var cache = SubscriptionColumns.Cache()

@@ -7,7 +7,7 @@ import SquawkApp
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
-        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self])
+        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self, API.self])
 
     /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
     struct Transport: AsyncParsableCommand {
@@ -130,6 +130,24 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Database file (default: a temporary file).") var db: String?
         func run() async throws {
             print(try await StoreBenchmark(count: count, path: db).run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        }
+    }
+
+    /// `squawk bench api`: the REST API against a bare Hummingbird route, driven by wrk.
+    struct API: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Requests/s and latency of GET by id, GET list and POST create against a bare Hummingbird route, in one run (needs wrk).")
+        @Option(help: "Subscriptions in the store.") var subscriptions = 1_000
+        @Option(help: "Connections wrk keeps open.") var connections = 32
+        @Option(help: "wrk threads.") var threads = 2
+        @Option(help: "Seconds per route.") var seconds = 5
+        func run() async throws {
+            var bench = APIBenchmark()
+            bench.subscriptions = subscriptions
+            bench.connections = connections
+            bench.threads = threads
+            bench.seconds = seconds
+            print(try await bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         }
     }
 }

@@ -109,8 +109,12 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension JSONEncoder {
-    /// The API's encoder: ISO 8601 dates, sorted keys (stable bytes), no escaped slashes.
-    static var api: JSONEncoder {
+    /// The API's encoder: ISO 8601 dates, sorted keys (stable bytes), no escaped slashes. One
+    /// shared instance (Foundation's encoder is safe to share; setting one up per response cost
+    /// more than encoding a subscription).
+    static let api: JSONEncoder = makeAPI()
+
+    private static func makeAPI() -> JSONEncoder {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .custom { date, enc in
             var c = enc.singleValueContainer()

@@ -64,10 +64,36 @@ struct SubscriptionDTO: Encodable, Sendable {
     }
 }
 
+/// An answer written by the core's direct JSON writer rather than `JSONEncoder`: the same bytes
+/// (keys sorted, ISO 8601 dates, explicit nulls), at a fraction of the cost on the hot read routes.
+protocol DirectJSON {
+    var json: JSONValue { get }
+}
+
+extension SubscriptionDTO: DirectJSON {
+    var json: JSONValue {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func date(_ value: Date?) -> JSONValue { value.map { .string(ISO8601.format($0)) } ?? .null }
+        var o: [String: JSONValue] = [
+            "id": .string(id), "target": .object(["kind": .string(target.kind.rawValue), "id": .string(target.id)]),
+            "server": text(server), "events": .array(events.map(JSONValue.string)), "notifyEndpoint": .string(notifyEndpoint),
+            "format": .string(format), "description": text(description), "metadata": .object(metadata.mapValues(JSONValue.string)),
+            "status": .string(status), "disabledReason": text(disabledReason), "createdAt": date(createdAt), "updatedAt": date(updatedAt),
+            "expiresAt": date(expiresAt), "filters": .null,
+        ]
+        // Filters are rare and nested: through their Codable form.
+        if let filters, let bytes = try? JSONEncoder.api.encode(filters), let value = try? JSONValue.parse(Array(bytes)) { o["filters"] = value }
+        if let secret { o["secret"] = .string(secret) }
+        return .object(o)
+    }
+}
+
 /// `GET /v1/subscriptions` answer.
-struct SubscriptionListDTO: Encodable, Sendable {
+struct SubscriptionListDTO: Encodable, Sendable, DirectJSON {
     var data: [SubscriptionDTO]
     var nextCursor: String?
+
+    var json: JSONValue { .object(["data": .array(data.map(\.json)), "nextCursor": nextCursor.map(JSONValue.string) ?? .null]) }
 
     enum CodingKeys: String, CodingKey { case data, nextCursor }
     func encode(to encoder: any Encoder) throws {

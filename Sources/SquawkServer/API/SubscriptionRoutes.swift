@@ -209,6 +209,12 @@ extension Request {
 
 extension Response {
     /// A JSON response with the API's encoder.
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable & DirectJSON) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.json.jsonBytes)))
+    }
+
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
         let data = try JSONEncoder.api.encode(value)
         var headers = HTTPFields()
