@@ -105,6 +105,10 @@ final class CurlEngine: @unchecked Sendable {
     // MARK: - Calling side
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if configuration.proxy != nil, let refusal = await ProxyDestinationCheck.refusal(request) {
+            request.onEnd?()
+            throw refusal
+        }
         let accepted = ContinuousClock.now
         let id = register()
         return try await withTaskCancellationHandler {
@@ -120,6 +124,26 @@ final class CurlEngine: @unchecked Sendable {
     /// ``CurlBatch``); cancelling the calling task ends the requests not yet ended as cancelled.
     func send(all requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange] {
         guard !requests.isEmpty else { return [] }
+        guard configuration.proxy != nil else { return await handOverBatch(requests, concurrency: concurrency) }
+        // Through a proxy: destinations are vetted first (see ``ProxyDestinationCheck``); the
+        // refused ones end here, the rest go as one batch.
+        var refusals = [HTTPTransportError?](repeating: nil, count: requests.count)
+        await withTaskGroup(of: (Int, HTTPTransportError?).self) { group in
+            for (i, request) in requests.enumerated() { group.addTask { (i, await ProxyDestinationCheck.refusal(request)) } }
+            for await (i, refusal) in group { refusals[i] = refusal }
+        }
+        let passing = requests.indices.filter { refusals[$0] == nil }
+        var results = requests.indices.map { i -> HTTPExchange in
+            if let refusal = refusals[i] { requests[i].onEnd?(); return HTTPExchange(result: .failure(refusal), elapsed: .zero) }
+            return HTTPExchange(result: .failure(HTTPRequest.notSent), elapsed: .zero)
+        }
+        if !passing.isEmpty {
+            for (i, exchange) in zip(passing, await handOverBatch(passing.map { requests[$0] }, concurrency: concurrency)) { results[i] = exchange }
+        }
+        return results
+    }
+
+    private func handOverBatch(_ requests: [HTTPRequest], concurrency: Int) async -> [HTTPExchange] {
         let id = register()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[HTTPExchange], Never>) in
@@ -205,7 +229,7 @@ final class CurlEngine: @unchecked Sendable {
     /// The thread's whole life: take new work, drive curl, deliver completions, sleep in
     /// `curl_multi_poll` until curl or a wakeup needs attention.
     private func run() {
-        let loop = CurlLoop(multi: multi, maxConcurrentTransfers: configuration.maxConcurrentTransfers)
+        let loop = CurlLoop(multi: multi, maxConcurrentTransfers: configuration.maxConcurrentTransfers, proxy: configuration.proxy)
         while true {
             let (jobs, batches, cancellations, stopping) = lock.withLock {
                 state.polling = false

@@ -22,9 +22,13 @@ final class CurlLoop {
     /// Ids of batch requests' jobs: their own range, apart from the engine's.
     private var nextBatchJobID: UInt64 = 1 << 63
 
-    init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int) {
+    /// The configured proxy, or nil (the environment's proxies are never used).
+    let proxy: String?
+
+    init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, proxy: String? = nil) {
         self.multi = multi
         self.maxConcurrentTransfers = maxConcurrentTransfers
+        self.proxy = proxy
     }
 
     // MARK: - Work in
@@ -126,7 +130,7 @@ final class CurlLoop {
                 end(job, .failure(HTTPTransportError(.other, "curl_easy_init failed")), connectionsOpened: 0)
                 continue
             }
-            let transfer = CurlTransfer(job: job, easy: easy)
+            let transfer = CurlTransfer(job: job, easy: easy, proxy: proxy)
             if let error = transfer.configure(remaining: remaining) {
                 finish(transfer, .failure(error))
                 continue

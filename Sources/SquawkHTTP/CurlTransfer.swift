@@ -43,8 +43,12 @@ final class CurlTransfer {
     /// timeout's message).
     private var cutByDeadline: Int?
 
-    init(job: CurlJob, easy: UnsafeMutableRawPointer) {
+    /// The configured proxy; nil: none, whatever the environment says.
+    let proxy: String?
+
+    init(job: CurlJob, easy: UnsafeMutableRawPointer, proxy: String? = nil) {
         self.job = job
+        self.proxy = proxy
         self.easy = easy
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
@@ -104,6 +108,15 @@ final class CurlTransfer {
         // negotiated in the TLS handshake). A plain http:// connection is never multiplexed, and
         // waiting on it would hold every other request to that host behind a receiver that hangs.
         if isHTTPS { check(squawk_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)) }
+        // libcurl reads http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY by default: an empty
+        // CURLOPT_PROXY and NOPROXY "*" turn that off, so only a configured proxy is ever used.
+        if let proxy {
+            check(proxy.withCString { squawk_easy_setopt_cstr(easy, CURLOPT_PROXY, $0) })
+            check(squawk_easy_setopt_cstr(easy, CURLOPT_NOPROXY, ""))
+        } else {
+            check(squawk_easy_setopt_cstr(easy, CURLOPT_PROXY, ""))
+            check(squawk_easy_setopt_cstr(easy, CURLOPT_NOPROXY, "*"))
+        }
 
         // Limits. The connect limit never exceeds what is left of the total.
         let totalLimit = max(1, remaining.milliseconds)
@@ -128,7 +141,9 @@ final class CurlTransfer {
         check(squawk_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context))
 
         // Peer-address hook (see the type's documentation for why both callbacks).
-        if request.allowPeer != nil {
+        // Through a proxy the connection is to the proxy (the operator's choice); the destination
+        // was vetted by name before the request reached this thread (``CurlEngine``).
+        if request.allowPeer != nil, proxy == nil {
             check(squawk_easy_setopt_opensocketcb(easy) { context, _, address in
                 guard let context, let address else { return CURL_SOCKET_BAD }
                 return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)

@@ -39,14 +39,22 @@ public final class CurlTransport: HTTPTransport {
         /// Multiplex HTTPS requests over HTTP/2 when the server offers it (`CURLPIPE_MULTIPLEX`).
         /// HTTP/1 pipelining is never used.
         public var multiplexing: Bool
+        /// The proxy every request goes through (`http://host:port`), or nil for none. Proxy
+        /// environment variables (`http_proxy`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) are
+        /// always ignored: a proxy chosen by the environment would make the peer-address check
+        /// vet the proxy instead of the destination. With a proxy, a request's destination is
+        /// vetted before it is sent by every address its name resolves to (``HTTPRequest/allowPeer``).
+        public var proxy: String?
 
         public init(
             maxConcurrentTransfers: Int = 256,
             maxTotalConnections: Int = 256,
             maxHostConnections: Int = 64,
             maxCachedConnections: Int = 256,
-            multiplexing: Bool = true
+            multiplexing: Bool = true,
+            proxy: String? = nil
         ) {
+            self.proxy = proxy.flatMap { $0.isEmpty ? nil : $0 }
             self.maxConcurrentTransfers = max(1, maxConcurrentTransfers)
             self.maxTotalConnections = max(0, maxTotalConnections)
             self.maxHostConnections = max(0, maxHostConnections)

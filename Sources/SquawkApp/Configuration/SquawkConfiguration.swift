@@ -47,6 +47,7 @@ public struct SquawkConfiguration: Sendable {
     public var retentionDays = 7.0
     public var disableAfterDays = 5.0
     public var operatorWebhook = ""
+    public var deliveryProxy = ""
     public var shutdownGrace = 10.0
     public var leaseSeconds = 60.0
     // [log]
@@ -129,6 +130,8 @@ public struct SquawkConfiguration: Sendable {
         .double("delivery.retention_days", "How long delivered events and attempts are kept.", \.retentionDays, 0.01...3_650),
         .double("delivery.disable_after_days", "A subscription failing continuously this long is disabled.", \.disableAfterDays, 0.01...365),
         .string("delivery.operator_webhook", "URL that hears operational events (failed deliveries, disabled subscriptions); empty: none.", \.operatorWebhook, secret: true),
+        .string("delivery.proxy", "Forward proxy for every outgoing request (http://[user:password@]host:port); empty: none. Proxy environment variables (http_proxy, HTTPS_PROXY, ALL_PROXY) are always ignored; through a proxy each webhook's destination is still checked by name and address before it is sent.", \.deliveryProxy, secret: true,
+                check: { $0.isEmpty || $0.hasPrefix("http://") || $0.hasPrefix("https://") ? nil : "must be empty or an http(s):// proxy URL" }),
         .double("delivery.shutdown_grace_seconds", "On SIGTERM, how long in-flight sends may finish.", \.shutdownGrace, 0...300),
         .double("delivery.lease_seconds", "How long a claimed delivery stays claimed; after a crash it is sent again when its lease ends. Keep it well above the 15 s request timeout: a send's timeout is cut to what is left of its claim.", \.leaseSeconds, 1...3_600),
         .string("log.level", "trace, debug, info, notice, warning, error or critical.", \.logLevel,

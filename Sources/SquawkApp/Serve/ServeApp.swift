@@ -86,7 +86,7 @@ public struct ServeApp: Sendable {
     public func parts(logger: Logger) async throws -> Parts {
         let c = configuration
         let live = LiveSubscriptions(try await store.allActive())
-        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: c.deliveryConcurrency + 8))
+        let transport = CurlTransport(configuration: .init(maxConcurrentTransfers: c.deliveryConcurrency + 8, proxy: c.deliveryProxy))
         var dispatch = DispatcherConfiguration()
         dispatch.concurrency = c.deliveryConcurrency
         dispatch.batchSize = c.deliveryBatchSize
