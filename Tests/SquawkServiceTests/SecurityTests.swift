@@ -96,6 +96,50 @@ struct SecurityTests {
             }
         }
     }
+
+    // MARK: - Allow-list and address families (item 3)
+
+    @Test("IPv6 spellings that embed a private IPv4 (mapped, NAT64, local NAT64, 6to4, Teredo) are judged by the IPv4 inside",
+          arguments: ["::ffff:10.0.0.1", "::ffff:7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::127.0.0.1", "64:ff9b:1::c0a8:101", "64:ff9b:1:abcd::10.1.2.3",
+                      "2002:7f00:1::1", "2002:a00:1::", "2002:c0a8:0101:1::1", "2001:0:4136:e378:8000:63bf:f5ff:fffe", "2001:0::80ff:fefe"])
+    func embeddedIPv4(_ spelling: String) throws {
+        let ip = try #require(IPAddress(spelling), "\(spelling) parses")
+        let policy = EndpointPolicy()
+        #expect(policy.refusal(ip) != nil, "\(spelling) was allowed")
+        #expect(throws: ValidationError.self) { try policy.validate("https://[\(spelling)]/hook") }
+        // The verdict is the embedded address's own.
+        let inside = try #require(ip.embeddedV4)
+        #expect(IPAddress.v4(inside).nonPublicReason != nil)
+    }
+
+    @Test("embeddings of a public IPv4 still pass", arguments: ["64:ff9b::8.8.8.8", "2002:808:808::1", "64:ff9b:1::808:808", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"])
+    func embeddedPublic(_ spelling: String) throws {
+        let ip = try #require(IPAddress(spelling))
+        #expect(EndpointPolicy().refusal(ip) == nil)
+    }
+
+    @Test("allow-listing loopback or a range does not open cloud metadata services; only the exact address does")
+    func metadataNeedsExactAllowList() throws {
+        let loopback = EndpointPolicy(allowList: ["127.0.0.1/32"].compactMap { IPRange(cidr: $0) })
+        for name in ["metadata.google.internal", "metadata", "instance-data.ec2.internal", "metadata.azure.internal"] {
+            #expect(throws: ValidationError.self, "\(name)") { try loopback.validate("http://\(name)/latest/meta-data") }
+        }
+        #expect(throws: Never.self) { try loopback.validate("http://localhost:9000/hook") }
+        let metadata = ["169.254.169.254", "fd00:ec2::254", "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "169.254.170.2", "100.100.100.200"]
+        for broad in [["169.254.0.0/16"], ["0.0.0.0/0", "::/0"], ["fd00::/8", "169.254.169.0/24"], ["100.64.0.0/10"]] {
+            let policy = EndpointPolicy(allowList: broad.compactMap { IPRange(cidr: $0) })
+            for text in metadata {
+                #expect(!policy.allows(try #require(IPAddress(text))), "\(text) allowed by \(broad)")
+            }
+        }
+        let exact = EndpointPolicy(allowList: ["169.254.169.254", "fd00:ec2::254"].compactMap { IPRange(cidr: $0) })
+        #expect(exact.allows(try #require(IPAddress("169.254.169.254"))))
+        #expect(exact.allows(try #require(IPAddress("fd00:ec2::254"))))
+        #expect(!exact.allows(try #require(IPAddress("169.254.170.2"))))
+        #expect(throws: Never.self) { try exact.validate("http://metadata.google.internal/computeMetadata/v1/") }
+        // Other link-local addresses follow the range as before.
+        #expect(EndpointPolicy(allowList: ["169.254.0.0/16"].compactMap { IPRange(cidr: $0) }).allows(try #require(IPAddress("169.254.1.1"))))
+    }
 }
 
 extension Result where Failure == any Error {

@@ -27,10 +27,12 @@ public struct EndpointPolicy: Sendable, Hashable {
         self.allowList = allowList
     }
 
-    /// Host names that always resolve to this machine or to a metadata service.
-    static let localNames: Set<String> = [
-        "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
-        "metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal",
+    /// Host names that always resolve to this machine.
+    static let localNames: Set<String> = ["localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"]
+    /// Host names of cloud metadata services (judged as 169.254.169.254).
+    static let metadataNames: Set<String> = [
+        "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal",
+        "metadata.azure.internal", "metadata.tencentyun.com",
     ]
 
     // MARK: - Validation
@@ -58,8 +60,11 @@ public struct EndpointPolicy: Sendable, Hashable {
     public func refusal(host: String) -> String? {
         let lower = host.lowercased()
         let name = lower.hasSuffix(".") ? String(lower.dropLast()) : lower
+        if Self.metadataNames.contains(name) {
+            return allows(IPAddress.metadata[0]) ? nil : "a name of a cloud metadata service"
+        }
         if Self.localNames.contains(name) || name.hasSuffix(".localhost") {
-            return allows(.v4(0x7f00_0001)) ? nil : "a name for this machine or a metadata service"
+            return allows(.v4(0x7f00_0001)) ? nil : "a name for this machine"
         }
         guard let ip = IPAddress(host) else { return nil }
         return refusal(ip)
@@ -68,6 +73,14 @@ public struct EndpointPolicy: Sendable, Hashable {
     /// Why a resolved address is refused, or nil. Used after DNS, at connect time.
     public func refusal(_ ip: IPAddress) -> String? {
         guard let reason = ip.nonPublicReason else { return nil }
+        if ip.isMetadata {
+            // A range (169.254.0.0/16, 0.0.0.0/0, an IPv6 prefix) never opens a metadata service:
+            // only the exact address, allow-listed on its own.
+            let exact = allowList.contains { range in
+                range.prefix == (range.base.isV4 ? 32 : 128) && (range.base == ip || ip.embeddedV4.map { range.base == .v4($0) } == true)
+            }
+            return exact ? nil : reason
+        }
         return allowList.contains { $0.contains(ip) } ? nil : reason
     }
 

@@ -144,23 +144,45 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Classification
 
-    /// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`)
-    /// or NAT64 (`64:ff9b::a.b.c.d`) IPv6 address.
+    /// The IPv4 address an IPv6 address carries, where the network delivers it to that IPv4
+    /// host: IPv4-mapped (`::ffff:0:0/96`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`
+    /// and the local-use `64:ff9b:1::/48`), 6to4 (`2002::/16`, bits 16–47) and Teredo
+    /// (`2001::/32`, the client address stored inverted in the last 32 bits).
     public var embeddedV4: UInt32? {
         guard case .v6(let hi, let lo) = self else { return nil }
         if hi == 0, lo >> 32 == 0xffff { return UInt32(truncatingIfNeeded: lo) }
         if hi == 0, lo >> 32 == 0, lo > 1 { return UInt32(truncatingIfNeeded: lo) }
         if hi == 0x0064_ff9b_0000_0000, lo >> 32 == 0 { return UInt32(truncatingIfNeeded: lo) }
+        if hi >> 16 == 0x0064_ff9b_0001 { return UInt32(truncatingIfNeeded: lo) }
+        if hi >> 48 == 0x2002 { return UInt32(truncatingIfNeeded: hi >> 16) }
+        if hi >> 32 == 0x2001_0000 { return ~UInt32(truncatingIfNeeded: lo) }
         return nil
+    }
+
+    /// Cloud metadata services: reachable only when the operator allow-lists the exact address.
+    public static let metadata: [IPAddress] = [
+        .v4(0xA9FE_A9FE),  // 169.254.169.254: AWS, GCP, Azure, OpenStack…
+        .v4(0xA9FE_AA02),  // 169.254.170.2: AWS ECS task metadata
+        .v4(0x6464_64C8),  // 100.100.100.200: Alibaba Cloud
+        IPAddress("fd00:ec2::254")!,  // AWS over IPv6
+    ]
+
+    /// Whether this is (or embeds) a cloud metadata address.
+    public var isMetadata: Bool {
+        if let v4 = embeddedV4 { return IPAddress.metadata.contains(.v4(v4)) }
+        return IPAddress.metadata.contains(self)
     }
 
     /// Why this address must not receive webhooks (private, loopback, link-local, multicast,
     /// metadata, reserved…), or `nil` when it is a public unicast address.
     public var nonPublicReason: String? {
+        if isMetadata { return "a cloud metadata address" }
         if let v4 = embeddedV4 { return IPAddress.v4(v4).nonPublicReason.map { "\($0) (embedded in IPv6)" } }
         for range in IPRange.nonPublic where range.contains(self) { return range.reason }
         return nil
     }
+
+    var isV4: Bool { if case .v4 = self { true } else { false } }
 
     public var description: String {
         switch self {
