@@ -140,6 +140,88 @@ struct SecurityTests {
         // Other link-local addresses follow the range as before.
         #expect(EndpointPolicy(allowList: ["169.254.0.0/16"].compactMap { IPRange(cidr: $0) }).allows(try #require(IPAddress("169.254.1.1"))))
     }
+
+    // MARK: - Input edges (item 7)
+
+    @Test("a NUL or other control character in description or metadata is refused, not stored cut short")
+    func controlCharacters() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            for (extra, field) in [(#", "description": "before\u0000after""#, "description"), (#", "description": "bell\u0007""#, "description"),
+                                   (#", "metadata": {"k": "v\u0000w"}"#, "metadata"), (#", "metadata": {"k\u001b[31m": "v"}"#, "metadata")] {
+                try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(createBody(extra: extra))) { r in
+                    #expect(r.status == .unprocessableContent, "\(extra)")
+                    let object = try r.object()
+                    #expect((object["field"] as? String)?.hasPrefix(field) == true)
+                }
+            }
+            // Tabs and line breaks are text, stored exactly.
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(createBody(extra: #", "description": "line one\nline\ttwo""#))) { r in
+                #expect(r.status == .created)
+                let text = try r.object()["description"] as? String
+                #expect(text == "line one\nline\ttwo")
+            }
+        }
+        #expect(try await h.store.count() == 1)
+    }
+
+    @Test("FLIFO operationDate must be a real calendar date", arguments: ["2026-02-31", "2026-04-31", "2025-02-29", "2026-13-01", "2026-00-10"])
+    func impossibleDates(_ date: String) async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/flifo/v3/flight/KLAX/DAL/40/D?operationDate=\(date)", method: .get, headers: APIHarness.headers()) { r in
+                #expect(r.status == .badRequest, "\(date)")
+            }
+        }
+    }
+
+    @Test("a garbage list cursor is a 400, not an empty page", arguments: ["garbage", "sub_", "../../etc", "sub_ÄÖ", "dlv_0001", String(repeating: "x", count: 300)])
+    func garbageCursor(_ cursor: String) async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor
+            try await client.execute(uri: "/v1/subscriptions?cursor=\(escaped)", method: .get, headers: APIHarness.headers()) { r in
+                #expect(r.status == .badRequest, "\(cursor)")
+                let code = try r.problemCode()
+                #expect(code == "invalid_query")
+            }
+        }
+    }
+
+    @Test("a body that is not declared application/json is a 415, and nothing is created",
+          arguments: ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", ""])
+    func notJSON(_ type: String) async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            var headers = APIHarness.headers()
+            headers[.contentType] = type.isEmpty ? nil : type
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: headers, body: APIHarness.json(createBody())) { r in
+                #expect(r.status == .unsupportedMediaType, "\(type)")
+                let code = try r.problemCode()
+                #expect(code == "unsupported_media_type")
+            }
+            headers[.contentType] = "application/json; charset=utf-8"
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: headers, body: APIHarness.json(createBody())) { r in
+                #expect(r.status == .created)
+            }
+        }
+        #expect(try await h.store.count() == 1)
+    }
+
+    @Test("events: [] is an error that says to omit events for all")
+    func emptyEvents() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            let body = #"{"target": {"kind": "callsign", "id": "DAL40"}, "events": [], "notifyEndpoint": "https://hooks.example.com/x"}"#
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                #expect(r.status == .unprocessableContent)
+                let object = try r.object()
+                #expect(object["code"] as? String == "events_empty")
+                #expect((object["detail"] as? String)?.contains("omit events") == true)
+            }
+        }
+    }
 }
 
 extension Result where Failure == any Error {

@@ -158,24 +158,27 @@ struct SubscriptionAPITests {
         }
     }
 
-    @Test("Idempotency-Key: a retry returns the same subscription, a different body conflicts")
+    @Test("Idempotency-Key: a retry returns exactly the first answer, secret included; a different body conflicts")
     func idempotency() async throws {
         let h = try await APIHarness()
         let key: [(HTTPField.Name, String)] = [(HTTPField.Name("Idempotency-Key")!, "create-1")]
         try await h.app.test(.router) { client in
-            var first = ""
-            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key), body: APIHarness.json(createBody())) { r in
+            let (first, firstBody) = try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key),
+                                                              body: APIHarness.json(createBody())) { r in
                 #expect(r.status == .created)
-                first = try #require(try r.object()["id"] as? String)
+                return (try #require(try r.object()["id"] as? String), String(buffer: r.body))
             }
             // Same body, different whitespace and key order.
             let same = #"{"format":"json","notifyEndpoint":"https://hooks.example.com/squawk","events":["flight.takeoff","flight.landing"],"target":{"id":"DAL40","kind":"callsign"}}"#
             try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key), body: APIHarness.json(same)) { r in
-                #expect(r.status == .ok)
+                // Exactly the first answer, secret included: a client whose first answer was lost
+                // can still verify signatures.
+                #expect(r.status == .created)
                 #expect(r.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
                 let o = try r.object()
                 #expect(o["id"] as? String == first)
-                #expect(o["secret"] == nil)
+                #expect(o["secret"] as? String != nil)
+                #expect(String(buffer: r.body) == firstBody)
             }
             try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key), body: APIHarness.json(createBody(callsign: "BAW1"))) { r in
                 #expect(r.status == .conflict)

@@ -6,6 +6,14 @@ public enum Identifiers {
     static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
     static let lowerCrockford = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
+    /// Whether `text` has the shape of an id with this prefix: `prefix_` and 1–60 lower-case
+    /// letters or digits (what ``make(prefix:at:using:)`` writes, and test ids like `sub_0001`).
+    public static func isID(_ text: String, prefix: String) -> Bool {
+        let utf8 = text.utf8
+        guard text.hasPrefix(prefix + "_"), (prefix.utf8.count + 2...prefix.utf8.count + 61).contains(utf8.count) else { return false }
+        return utf8.dropFirst(prefix.utf8.count + 1).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x7a).contains($0) }
+    }
+
     /// A time-ordered id: `prefix_` + 10 characters of milliseconds since 1970 + 16 random
     /// characters (ULID layout, Crockford base-32, lower case). Sorting ids sorts by creation.
     public static func make(prefix: String, at time: Date, using rng: inout some RandomNumberGenerator) -> String {

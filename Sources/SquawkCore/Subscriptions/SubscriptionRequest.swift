@@ -6,7 +6,7 @@ import Foundation
 /// Error codes (stable): `body_invalid`, `unknown_field`, `field_required`, `field_type`,
 /// `target_kind_invalid`, `target_kind_unsupported`, `target_id_invalid`, `airport_unknown`,
 /// `server_subscriptions_disabled`, `event_type_invalid`, `event_type_not_for_target`,
-/// `format_invalid`, `server_invalid`, `server_not_for_target`, `description_too_long`,
+/// `format_invalid`, `server_invalid`, `server_not_for_target`, `description_too_long`, `description_invalid`,
 /// `metadata_invalid`, `expires_at_invalid`, `filter_invalid`, `filter_not_for_target`,
 /// `filter_not_for_events`, plus every `endpoint_*` code of ``EndpointPolicy``.
 public struct SubscriptionRequest: Sendable, Hashable {
@@ -27,6 +27,12 @@ public struct SubscriptionRequest: Sendable, Hashable {
     static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt"]
     public static let maxDescription = 500
     public static let maxMetadataKeys = 32
+
+    /// Whether `text` holds a C0 control character other than tab, line feed and carriage
+    /// return, or DEL. Such text is refused rather than stored altered (a NUL would cut it short).
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    }
 
     // MARK: - Parsing
 
@@ -85,6 +91,9 @@ public struct SubscriptionRequest: Sendable, Hashable {
             var out: [String: String] = [:]
             for (k, val) in m {
                 guard let s = val.stringValue else { throw ValidationError("metadata_invalid", "metadata.\(k) must be a string", field: "metadata.\(k)") }
+                guard !hasControlCharacters(k), !hasControlCharacters(s) else {
+                    throw ValidationError("metadata_invalid", "metadata keys and values must not contain control characters (NUL, escape…)", field: "metadata")
+                }
                 out[k] = s
             }
             r.metadata = out
@@ -189,6 +198,9 @@ public struct SubscriptionRules: Sendable {
         if let f = r.filters { s.filters = f ?? SubscriptionFilters() }
         try s.filters.validate(for: s.target.kind, events: s.events)
         if let d = r.description {
+            if let text = d, SubscriptionRequest.hasControlCharacters(text) {
+                throw ValidationError("description_invalid", "description must not contain control characters (NUL, escape…); tabs and line breaks are fine", field: "description")
+            }
             if let text = d, text.count > SubscriptionRequest.maxDescription {
                 throw ValidationError("description_too_long", "description has \(text.count) characters; the limit is \(SubscriptionRequest.maxDescription)", field: "description")
             }

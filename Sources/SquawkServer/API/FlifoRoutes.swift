@@ -146,7 +146,8 @@ struct FlifoRoutes: Sendable {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
-        return (1...12).contains(m) && (1...31).contains(d)
+        guard let y = Int(parts[0]), (1...12).contains(m) else { return false }
+        return (1...CivilDate.daysInMonth(y, m)).contains(d)
     }
 }
 

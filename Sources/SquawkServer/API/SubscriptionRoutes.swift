@@ -12,12 +12,12 @@ struct SubscriptionRoutes: Sendable {
     static let maxPageSize = 200
 
     func register(on routes: RouteTable) {
-        routes.on(.post, "subscriptions", query: ["dryRun"], headers: ["Idempotency-Key"], responses: [200, 201, 403, 409, 413, 422], create)
+        routes.on(.post, "subscriptions", query: ["dryRun"], headers: ["Idempotency-Key"], responses: [200, 201, 403, 409, 413, 415, 422], create)
         routes.on(.get, "subscriptions", query: ["limit", "cursor", "kind", "targetId", "status", "format"], responses: [200], list)
         routes.on(.get, "subscriptions/:id", responses: [200, 404], get)
-        routes.on(.patch, "subscriptions/:id", responses: [200, 404, 413, 422], update)
+        routes.on(.patch, "subscriptions/:id", responses: [200, 404, 413, 415, 422], update)
         routes.on(.delete, "subscriptions/:id", responses: [204, 404], delete)
-        routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 422], rotateSecret)
+        routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 415, 422], rotateSecret)
         routes.on(.post, "subscriptions/:id/enable", responses: [200, 404], enable)
     }
 
@@ -44,8 +44,15 @@ struct SubscriptionRoutes: Sendable {
         do {
             let (stored, created) = try await deps.subscriptions.create(subscription, secret: secret, idempotency: idempotency)
             if created { await deps.onChange(.upserted(stored)) }
-            // A replay returns the original subscription; the secret was shown once and is not repeated.
-            var response = try Response.json(created ? .created : .ok, SubscriptionDTO(stored, secret: created ? secret.secret : nil))
+            // A replay (same key, same owner, same body) answers exactly as the first request did,
+            // secret included, as long as that secret is still valid: a client whose first
+            // answer was lost must be able to verify signatures.
+            var shown: String? = secret.secret
+            if !created {
+                shown = try await deps.subscriptions.secrets(subscriptionId: stored.id, now: now)
+                    .first { abs($0.createdAt.timeIntervalSince(stored.createdAt)) < 0.001 }?.secret
+            }
+            var response = try Response.json(.created, SubscriptionDTO(stored, secret: shown))
             response.headers[.location] = "/v1/subscriptions/\(stored.id)"
             if !created { response.headers[.idempotentReplayed] = "true" }
             return response
@@ -64,7 +71,14 @@ struct SubscriptionRoutes: Sendable {
             }
             query.limit = n
         }
-        if let cursor = q["cursor"] { query.after = String(cursor) }
+        if let cursor = q["cursor"] {
+            // A cursor is the id of the last subscription of a page: anything else is a client's
+            // mistake, not an empty page.
+            guard Identifiers.isID(String(cursor), prefix: "sub") else {
+                throw APIError(.badRequest, "invalid_query", "cursor must be the nextCursor of a previous page", field: "cursor")
+            }
+            query.after = String(cursor)
+        }
         if let kind = q["kind"] {
             guard let k = TargetKind(rawValue: String(kind)) else { throw APIError(.badRequest, "invalid_query", "kind must be one of \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "kind") }
             query.targetKind = k
@@ -189,6 +203,11 @@ extension Request {
         if buffer.readableBytes == 0 {
             if optional { return .null }
             throw APIError(.badRequest, "body_required", "a JSON body is required")
+        }
+        let type = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let type, type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "send the body as JSON with Content-Type: application/json" + (type.map { " (got \($0))" } ?? " (none was sent)"))
         }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
