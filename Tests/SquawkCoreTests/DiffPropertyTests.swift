@@ -112,15 +112,27 @@ struct DiffPropertyTests {
 
     @Test("flight events follow online → (takeoff → landing)* → offline", arguments: [1, 2, 3, 4, 5] as [UInt64])
     func flightGrammar(seed: UInt64) throws {
-        let events = try Self.run(Self.sequence(seed: seed))
+        let snapshots = Self.sequence(seed: seed)
+        let events = try Self.run(snapshots)
         #expect(events.contains { $0.type == .takeoff } && events.contains { $0.type == .landing })
 
         enum Presence { case absent, ground, air }
+        // Flights of the seeding snapshot and of the next `offlineGraceSamples` ones are tracked
+        // silently (no flight.online): their first event may be anything but must not be online.
+        let grace = DiffConfiguration.default.offlineGraceSamples
+        let quiet = Set(snapshots.prefix(grace + 1).flatMap { $0.flights.map(\.flightId) })
         var presence: [String: Presence] = [:]
+        var lastType: [String: EventType] = [:]
         for e in events {
             guard let id = e.flightId else { continue }
-            let was = presence[id] ?? .absent
+            defer { lastType[id] = e.type }
+            var was = presence[id] ?? .absent
+            if presence[id] == nil, quiet.contains(id), e.type != .flightOnline {
+                was = e.type == .takeoff ? .ground : e.type == .landing ? .air : (e.data["airborne"] == .bool(true) ? .air : .ground)
+            }
             switch e.type {
+            case .flightCompleted:
+                #expect(was == .absent && lastType[id] == .flightOffline, "flight.completed not right after offline: \(id)")
             case .flightOnline:
                 #expect(was == .absent, "online while online: \(id) at \(e.at)")
                 presence[id] = e.data["airborne"] == .bool(true) ? .air : .ground
@@ -174,11 +186,14 @@ struct DiffPropertyTests {
         let snapshots = Self.sequence(seed: 7)
         var state = DiffState()
         var airborneSince: [String: Date] = [:]
+        // Flights tracked silently from the first snapshots: their takeoff may predate the run.
+        let quiet = Set(snapshots.prefix(DiffConfiguration.default.offlineGraceSamples + 1).flatMap { $0.flights.map(\.flightId) })
         for s in snapshots {
             for e in SnapshotDiffer.apply(s, to: &state, config: .default) {
                 #expect(e.at <= s.takenAt)
                 switch e.type {
                 case .landing:
+                    if airborneSince[e.flightId ?? ""] == nil, quiet.contains(e.flightId ?? "") { continue }
                     let since = try #require(airborneSince[e.flightId ?? ""])
                     #expect(e.at >= since, "landing dated before its takeoff")
                     if let flightTime = e.data["flightTime"]?.doubleValue { #expect(flightTime >= 0) }
@@ -190,8 +205,11 @@ struct DiffPropertyTests {
                     // Dated at the first ATC list without it (lists may skip snapshots).
                     #expect(e.at < s.takenAt)
                 case .flightOffline:
-                    // Dated at the first snapshot without it: one grace sample ago.
-                    #expect(e.at == s.takenAt.addingTimeInterval(-15))
+                    // Dated at the first snapshot without it: `offlineGraceSamples` samples ago.
+                    #expect(e.at == s.takenAt.addingTimeInterval(-15 * Double(DiffConfiguration.default.offlineGraceSamples)))
+                case .flightCompleted:
+                    // At the first parked sample after the landing, or when it went offline.
+                    #expect(e.at < s.takenAt)
                 default:
                     #expect(e.at == s.takenAt, "\(e.type.rawValue)")
                 }

@@ -27,6 +27,14 @@ struct PayloadRendererTests {
         case .atcOpened, .atcClosed: data = ["frequencyType": "tower", "controller": "Cameron"]
         case .atisChanged: data = ["text": "Los Angeles ATIS information DELTA, wind 250 at 8.", "letter": "DELTA"]
         case .subscriptionTest: data = [:]; airport = nil
+        case .flightCompleted:
+            airport = "KJFK"
+            data = ["outcome": "completed", "origin": "KLAX", "destination": "KJFK", "departureAirport": "KLAX",
+                    "arrivalAirport": "KJFK", "outAt": "2025-11-24T10:02:15Z", "offAt": "2025-11-24T10:21:40Z",
+                    "onAt": "2025-11-24T15:43:05Z", "inAt": "2025-11-24T16:00:00Z", "blockTime": 21_465.0, "airTime": 19_285.0,
+                    "greatCircleNM": 2_145.2, "flownDistanceNM": 2_210.7, "maxAltitude": 37_012.0, "touchdownRate": -164.0,
+                    "touchdownRateSource": "flare", "groundSpeed": 131.4, "touchAndGos": 0, "diversions": 0,
+                    "aircraftName": "Boeing 757-200", "lastSeenAt": "2025-11-24T16:01:15Z"]
         default: break
         }
         return FlightEvent(id: EventID.make(subject: "348d1ba8-1e60-48ca-8278-42f019147de8", type: type, sequence: 1),

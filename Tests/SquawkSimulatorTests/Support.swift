@@ -60,8 +60,13 @@ enum Fixtures {
     static let expert = ServerRef(id: "0f4a1c7e-7a5e-4c1e-9a3b-3d2f8f1e0a01", name: "Expert Server")
 
     /// A one-server world of `flights` random flights.
-    static func world(seed: UInt64 = 42, flights: Int = 150, scenario: Scenario? = nil) -> World {
-        World(WorldConfiguration(seed: seed, flightsPerServer: flights, servers: [expert], start: start, scenario: scenario))
+    /// A one-server world; `listGaps` as the world's default unless given (`nil`: every flight
+    /// listed in every snapshot).
+    static func world(seed: UInt64 = 42, flights: Int = 150, scenario: Scenario? = nil,
+                      listGaps: ListGaps?? = .none) -> World {
+        var config = WorldConfiguration(seed: seed, flightsPerServer: flights, servers: [expert], start: start, scenario: scenario)
+        if let listGaps { config.listGaps = listGaps }
+        return World(config)
     }
 
     /// A simulator server over `world` with a manual wall clock.

@@ -192,7 +192,8 @@ struct Generator {
         maybe("aircraftName", Self.aircraftNames, 0.6)
         maybe("liveryName", Self.liveryNames, 0.6)
         if type == .diverted { maybe("previousDestination", Self.airports, 0.9) }
-        if type == .landing {
+        if type == .flightCompleted { maybe("departureAirport", Self.airports, 0.9) }
+        if type == .landing || type == .flightCompleted {
             data["touchdownRate"] = chance(0.85) ? .number(Double(-int(1_000))) : .null
             data["groundSpeed"] = .number(Double(int(180)))
         }

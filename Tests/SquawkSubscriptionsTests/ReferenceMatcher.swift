@@ -47,6 +47,7 @@ enum ReferenceMatcher {
             if same(e.airport, id) { return true }
             if e.type == .diverted, same(e.data["previousDestination"]?.stringValue, id) { return true }
             if e.type == .planFiled || e.type == .planChanged, same(e.data["origin"]?.stringValue, id) { return true }
+            if e.type == .flightCompleted, same(e.data["departureAirport"]?.stringValue, id) { return true }
             return false
         case .server:
             guard !fls, let server = e.server else { return false }
@@ -97,16 +98,17 @@ enum ReferenceMatcher {
             let icao = target.id
             let departure = (type == "flight.takeoff" && same(e.airport, icao))
                 || ((type == "flight.plan_filed" || type == "flight.plan_changed") && same(text("origin"), icao))
-            let arrival = ((type == "flight.landing" || type == "flight.approaching") && same(e.airport, icao))
+                || (type == "flight.completed" && same(text("departureAirport"), icao))
+            let arrival = (["flight.landing", "flight.approaching", "flight.completed"].contains(type) && same(e.airport, icao))
                 || (["flight.diverted", "flight.plan_filed", "flight.plan_changed"].contains(type) && same(text("destination"), icao))
             let about = ["flight.takeoff", "flight.landing", "flight.approaching", "flight.diverted",
-                         "flight.plan_filed", "flight.plan_changed"].contains(type)
+                         "flight.plan_filed", "flight.plan_changed", "flight.completed"].contains(type)
             if about {
                 if direction == .departures && !departure { return false }
                 if direction == .arrivals && !arrival { return false }
             }
         }
-        if let l = f.landing, type == "flight.landing" {
+        if let l = f.landing, type == "flight.landing" || type == "flight.completed" {
             let rate = d["touchdownRate"]?.doubleValue
             let speed = d["groundSpeed"]?.doubleValue
             if let lo = l.minVerticalSpeed { guard let rate, rate >= lo else { return false } }

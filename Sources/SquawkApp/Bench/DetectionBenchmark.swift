@@ -76,6 +76,14 @@ public enum DetectionBenchmark {
         /// signed error (detected − true).
         public var touchdownRateMedianAbsError: Double?
         public var touchdownRateMedianError: Double?
+        /// 90th percentile of |detected − true| touchdown rate, ft/min.
+        public var touchdownRateP90AbsError: Double?
+        /// Matched full landings and touch-and-goes with a detected rate, of those with a true one.
+        public var landingsWithRate: (rated: Int, total: Int) = (0, 0)
+        /// Detected rates by `touchdownRateSource`.
+        public var rateSources: [String: Int] = [:]
+        /// `flight.completed` against the flights that ended in the window.
+        public var completions: CompletionTruth?
         /// Matched landings whose touch-and-go flag equals the truth's.
         public var touchAndGoFlags: (correct: Int, total: Int)
         /// Median |detected − true| time of matches, seconds, per type.
@@ -84,6 +92,14 @@ public enum DetectionBenchmark {
         public var diffSeconds: Double
         /// Unmatched examples, when asked for.
         public var unmatched: [String]
+
+        /// The touchdown-rate goal: a rate on ≥ 90 % of landings, median |error| ≤ 50 ft/min,
+        /// p90 ≤ 150 ft/min.
+        public var meetsTouchdownGoal: Bool {
+            guard landingsWithRate.total > 0, let median = touchdownRateMedianAbsError, let p90 = touchdownRateP90AbsError
+            else { return false }
+            return Double(landingsWithRate.rated) >= 0.9 * Double(landingsWithRate.total) && median <= 50 && p90 <= 150
+        }
 
         /// The gated types: the issue's goal is ≥ 99 % precision and recall for each.
         public static let goalTypes: [EventType] = [.takeoff, .landing, .atcOpened, .atcClosed, .flightOnline, .flightOffline]
@@ -94,6 +110,20 @@ public enum DetectionBenchmark {
                 .allSatisfy { ($0.precision ?? 1) >= 0.99 && ($0.recall ?? 1) >= 0.99 }
             func ok(_ p: (correct: Int, total: Int)) -> Bool { p.total == 0 || Double(p.correct) >= 0.99 * Double(p.total) }
             return rowsOK && ok(takeoffAirports) && ok(landingAirports)
+        }
+
+        /// One line on `flight.completed`: flights summarised and how close the fields are.
+        var completionLine: String {
+            guard let c = completions else { return "" }
+            func med(_ xs: [Double]) -> String { DetectionBenchmark.median(xs).map { String(format: "%.0f", $0) } ?? "—" }
+            let completed = c.cases.filter { !$0.disconnected }
+            let rates = completed.compactMap(\.rateError).map(abs)
+            let distances = c.cases.filter { ($0.trueFlownNM ?? 0) >= 30 }.compactMap(\.distanceError).map { abs($0) * 100 }
+            return "flight.completed: \(c.summarised) / \(c.cases.count) ended flights summarised (\(completed.count) landed, "
+                + "\(c.cases.count - completed.count) disconnected), \(c.spurious) spurious; median |error| off \(med(c.cases.compactMap(\.offError))) s, "
+                + "on \(med(completed.compactMap(\.onError))) s, in \(med(completed.compactMap(\.inError))) s, "
+                + "touchdown \(med(rates)) fpm, flown distance \(String(format: "%.1f", DetectionBenchmark.median(distances) ?? .nan)) % "
+                + "(max \(String(format: "%.1f", distances.max() ?? .nan)) % over flights ≥ 30 nm)"
         }
 
         public var description: String {
@@ -125,7 +155,11 @@ public enum DetectionBenchmark {
             landing airport correct:  \(ratio(landingAirports))
             touchdown rate error:     median |error| \(touchdownRateMedianAbsError.map { String(format: "%.0f", $0) } ?? "—") ft/min, \
             median signed error \(touchdownRateMedianError.map { String(format: "%+.0f", $0) } ?? "—") ft/min
+            touchdown rate p90 error: \(touchdownRateP90AbsError.map { String(format: "%.0f", $0) } ?? "—") ft/min; \
+            landings with a rate: \(ratio((landingsWithRate.rated, landingsWithRate.total))); by source: \
+            \(rateSources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             touch-and-go flag agrees: \(ratio(touchAndGoFlags))
+            \(completionLine)
             goal (≥ 99 % precision and recall for \(Self.goalTypes.map(\.rawValue).joined(separator: ", ")); airports ≥ 99 %): \
             \(meetsGoal ? "met" : "NOT met")
 
@@ -168,6 +202,8 @@ public enum DetectionBenchmark {
         }
         let truth = world.truth(since: start)
         var report = match(truth: truth, detected: detected, start: start, options: options)
+        report.completions = CompletionTruth(truth: truth, detected: detected, since: start,
+                                             until: start.addingTimeInterval(options.duration))
         report.flightsSeen = flights.count
         report.servers = servers.count
         report.snapshots = snapshots
@@ -228,7 +264,7 @@ public enum DetectionBenchmark {
                     let e = truth[i]
                     unmatched.append("  missed   \(type.rawValue) t=\(Int(e.at.timeIntervalSince(start))) \(e.flightId ?? e.frequencyId ?? "") \(e.airport ?? "-") \(e.details)")
                 }
-                for j in di.filter({ pairOfDetected[$0] == nil }).prefix(options.examples) {
+                for j in di.filter({ row.hasTruth && pairOfDetected[$0] == nil }).prefix(options.examples) {
                     let e = detected[j]
                     unmatched.append("  spurious \(type.rawValue) t=\(Int(e.at.timeIntervalSince(start))) \(e.flightId ?? e.frequencyId ?? "") \(e.airport ?? "-") \(e.data)")
                 }
@@ -238,6 +274,8 @@ public enum DetectionBenchmark {
         var takeoffAirports = (correct: 0, total: 0), landingAirports = (correct: 0, total: 0)
         var touchAndGo = (correct: 0, total: 0)
         var rateErrors: [Double] = []
+        var rated = (rated: 0, total: 0)
+        var sources: [String: Int] = [:]
         for (ti, dj) in pairOfTruth where inWindow(truth[ti].at) {
             let t = truth[ti], d = detected[dj]
             switch t.type {
@@ -247,8 +285,16 @@ public enum DetectionBenchmark {
             case .landing:
                 landingAirports.total += 1
                 if d.airport == t.airport { landingAirports.correct += 1 }
-                if let truthRate = t.touchdownRate, let rate = d.data["touchdownRate"]?.doubleValue {
-                    rateErrors.append(rate - truthRate)
+                if let truthRate = t.touchdownRate {
+                    rated.total += 1
+                    if let rate = d.data["touchdownRate"]?.doubleValue {
+                        rated.rated += 1
+                        rateErrors.append(rate - truthRate)
+                        if ProcessInfo.processInfo.environment["SQUAWK_DEBUG_RATES"] != nil {
+                            print("RATE", truthRate, rate, d.data["touchdownRateSource"]?.stringValue ?? "-", d.data["groundSpeed"]?.doubleValue ?? 0, d.data["touchAndGo"]?.boolValue ?? false)
+                        }
+                        sources[d.data["touchdownRateSource"]?.stringValue ?? "legacy", default: 0] += 1
+                    }
                 }
                 if let flag = t.touchAndGo {
                     touchAndGo.total += 1
@@ -261,12 +307,18 @@ public enum DetectionBenchmark {
             default: break
             }
         }
-        return Report(
+        var report = Report(
             options: options, rows: rows, flightsSeen: 0, servers: 0, snapshots: 0,
             takeoffAirports: takeoffAirports, landingAirports: landingAirports,
             touchdownRateMedianAbsError: median(rateErrors.map(abs)), touchdownRateMedianError: median(rateErrors),
             touchAndGoFlags: touchAndGo, medianDelay: delays.compactMapValues { median($0.map(abs)) },
             simulateSeconds: 0, diffSeconds: 0, unmatched: unmatched)
+        let sortedErrors = rateErrors.map(abs).sorted()
+        report.touchdownRateP90AbsError = sortedErrors.isEmpty ? nil
+            : sortedErrors[min(sortedErrors.count - 1, Int((Double(sortedErrors.count) * 0.9).rounded(.up)) - 1)]
+        report.landingsWithRate = rated
+        report.rateSources = sources
+        return report
     }
 
     // MARK: - Helpers

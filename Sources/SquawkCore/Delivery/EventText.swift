@@ -42,6 +42,8 @@ public enum EventText {
             if let dist { s += ", \(Int(dist.rounded())) nm out" }
             if let eta { s += ", ETA \(Int(eta.rounded())) min" }
             return s
+        case .flightCompleted:
+            return completed(e, who: who, airports: airports)
         case .pilotState:
             let new = d["new"]?.stringValue ?? d["pilotState"]?.stringValue ?? "changed"
             return "\(who)'s pilot is now \(new.replacingOccurrences(of: "_", with: " "))"
@@ -60,6 +62,27 @@ public enum EventText {
         case .flsTakeoff, .flsLanding, .flsMightHaveStarted, .flsMightHaveLanded, .flsCorrected, .flsStateChanged:
             return flsHeadline(e)
         }
+    }
+
+    /// "DAL40 completed KLAX → KJFK (5 h 12 min block, -180 fpm)", or "… disconnected in the
+    /// air after 1 h 3 min out of KLAX".
+    static func completed(_ e: FlightEvent, who: String, airports: AirportIndex) -> String {
+        let d = e.data
+        let from = d["departureAirport"]?.stringValue ?? d["origin"]?.stringValue
+        if d["outcome"]?.stringValue == "disconnected" {
+            var s = "\(who) disconnected in the air"
+            if let t = d["airTime"]?.doubleValue { s += " after \(duration(t))" }
+            if let from { s += " out of \(from)" }
+            return s
+        }
+        let to = d["arrivalAirport"]?.stringValue ?? e.airport
+        var s = "\(who) completed \(from ?? "?") → \(to ?? "?")"
+        var notes: [String] = []
+        if let t = d["blockTime"]?.doubleValue ?? d["airTime"]?.doubleValue { notes.append("\(duration(t)) block") }
+        if let r = d["touchdownRate"]?.doubleValue { notes.append("\(Int(r.rounded())) fpm") }
+        if let planned = d["destination"]?.stringValue, let to, planned != to { notes.append("diverted from \(planned)") }
+        if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
+        return s
     }
 
     /// "club: Glider took off at 10:32 UTC (aero-tow)" and the like, for FLS leg events.

@@ -96,6 +96,23 @@ public struct PayloadRenderer: Sendable {
         field("Ground speed", d["groundSpeed"]?.doubleValue.map { "\(Int($0.rounded())) kt" })
         field("Touchdown", d["touchdownRate"]?.doubleValue.map { "\(Int($0.rounded())) fpm" })
         field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces))
+        if e.type == .flightCompleted {
+            field("Departure", EventText.airport(d["departureAirport"]?.stringValue, airports: airports))
+            field("Arrival", EventText.airport(d["arrivalAirport"]?.stringValue, airports: airports))
+            field("Out / Off", [d["outAt"], d["offAt"]].map { EventText.clock($0) ?? "—" }.joined(separator: " / "))
+            if d["outcome"]?.stringValue != "disconnected" {
+                field("On / In", [d["onAt"], d["inAt"]].map { EventText.clock($0) ?? "—" }.joined(separator: " / "))
+            }
+            field("Block time", d["blockTime"]?.doubleValue.map(EventText.duration))
+            field("Air time", d["airTime"]?.doubleValue.map(EventText.duration))
+            field("Distance", d["flownDistanceNM"]?.doubleValue.map { flown in
+                "\(Int(flown.rounded())) nm flown" + (d["greatCircleNM"]?.doubleValue.map { " (\(Int($0.rounded())) nm direct)" } ?? "")
+            })
+            field("Max altitude", d["maxAltitude"]?.doubleValue.map { "\(Int($0.rounded())) ft" })
+            field("Rate source", d["touchdownRateSource"]?.stringValue)
+            field("Touch-and-goes", d["touchAndGos"]?.doubleValue.flatMap { $0 > 0 ? "\(Int($0))" : nil })
+            field("Diversions", d["diversions"]?.doubleValue.flatMap { $0 > 0 ? "\(Int($0))" : nil })
+        }
         if e.type.isFLS {
             field("Club", d["instance"]?.stringValue)
             field("Leg", d["leg"]?.stringValue?.capitalized)
@@ -187,6 +204,7 @@ public struct PayloadRenderer: Sendable {
         switch t {
         case .takeoff, .flsTakeoff: 0x2ECC71
         case .landing, .flsLanding: 0x3498DB
+        case .flightCompleted: 0x1ABC9C
         case .flsCorrected, .flsMightHaveStarted, .flsMightHaveLanded: 0xF1C40F
         case .diverted, .approaching: 0xE67E22
         case .flightOffline, .atcClosed: 0x95A5A6

@@ -62,15 +62,36 @@ public struct DiffConfiguration: Sendable {
     /// sample must fit in the interval between them plus this slack (s).
     public var touchAndGoSlack: TimeInterval = 1
 
+    /// Height above the runway (ft) below which an aircraft is in the flare: a sample there
+    /// shows the touchdown's sink more closely than the approach's (``TouchdownEstimate``).
+    public var flareHeight: Double = 30
+    /// Height above the runway (ft) below which a descending sample's own vertical speed is
+    /// taken as the touchdown rate (it is well into the flare).
+    public var flareReadHeight: Double = 20
+    /// Reads touchdown rates the way Squawk did before ``TouchdownEstimate``: the first ground
+    /// sample's vertical speed when negative (mostly ground-roll noise), else the last airborne
+    /// sample's. Off; kept so `squawk bench detection` can measure before and after in one run.
+    public var legacyTouchdownRate = false
+    /// Sink rate (ft/min) that ground noise does not reach: on the runway the Live API reads
+    /// −30…0; a sample classed on the ground but sinking faster is still in the flare.
+    public var groundNoiseRate: Double = 50
+    /// Rollout deceleration (kt/s) assumed when two ground samples do not measure it: to time a
+    /// touchdown back from the first ground sample's speed (``TouchdownEstimate``).
+    public var rolloutDeceleration: Double = 3.5
+    /// The same for a touch-and-go's roll (no brakes, idle then power): kt/s.
+    public var touchAndGoDeceleration: Double = 1.5
+
     // MARK: - Places and events
 
     /// Radius (nm) within which an aircraft is "at" an airport.
     public var airportRadiusNM: Double = 5
     /// Distance (nm) from the planned destination at which `flight.approaching` fires.
     public var approachingDistanceNM: Double = 50
-    /// Snapshots a flight may be missing before it is `flight.offline` (1: one missed sample is
-    /// forgiven, the second makes it offline).
-    public var offlineGraceSamples: Int = 1
+    /// Snapshots a flight may be missing before it is `flight.offline` (2: a flight missing from
+    /// up to two consecutive snapshots and then back is the same flight, still online — real
+    /// flights lists have such gaps; the third missed snapshot makes it offline, dated at the
+    /// first one without it).
+    public var offlineGraceSamples: Int = 2
     /// Snapshots with an ATC list a frequency may be missing before it is `atc.closed`.
     public var atcGraceSamples: Int = 1
     /// A gap between snapshots longer than this (s) reseeds the state silently (polling was

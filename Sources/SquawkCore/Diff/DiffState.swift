@@ -25,13 +25,16 @@ public struct DiffState: Sendable, Codable, Hashable {
     /// Next event sequence of vanished subjects (flight or frequency ids).
     var retired: [String: RetiredSubject] = [:]
     var lastPrunedAt: Date?
+    /// Snapshots applied since the state was last seeded (saturating): a flight first seen within
+    /// ``DiffConfiguration/offlineGraceSamples`` of the seeding may have been in a list gap then.
+    var sinceSeed: UInt8 = .max
 
     public init() {}
 
     // MARK: - Codable (flights by id, as a JSON object)
 
     enum CodingKeys: String, CodingKey {
-        case lastSnapshotAt, flights, frequencies, atcSeeded, atis, retired, lastPrunedAt
+        case lastSnapshotAt, flights, frequencies, atcSeeded, atis, retired, lastPrunedAt, sinceSeed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +48,7 @@ public struct DiffState: Sendable, Codable, Hashable {
         atis = try c.decode([String: ATISTrack].self, forKey: .atis)
         retired = try c.decode([String: RetiredSubject].self, forKey: .retired)
         lastPrunedAt = try c.decodeIfPresent(Date.self, forKey: .lastPrunedAt)
+        sinceSeed = try c.decodeIfPresent(UInt8.self, forKey: .sinceSeed) ?? .max
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,6 +63,7 @@ public struct DiffState: Sendable, Codable, Hashable {
         try c.encode(atis, forKey: .atis)
         try c.encode(retired, forKey: .retired)
         try c.encodeIfPresent(lastPrunedAt, forKey: .lastPrunedAt)
+        try c.encode(sinceSeed, forKey: .sinceSeed)
     }
 
     // MARK: - Inspection

@@ -14,7 +14,7 @@ enum SampleClass: Sendable, Hashable {
 enum PhaseAction: Sendable, Hashable {
     case takeoff(airport: String?, touchAndGo: Bool)
     /// `flightTime`: seconds from the takeoff this engine saw to the touchdown, if it saw one.
-    case landing(airport: String?, at: Date, touchdownRate: Double?, groundSpeed: Double, touchAndGo: Bool,
+    case landing(airport: String?, at: Date, touchdown: TouchdownEstimate?, groundSpeed: Double, touchAndGo: Bool,
                  flightTime: TimeInterval?)
 }
 
@@ -122,7 +122,7 @@ extension FlightTrack {
     /// announce. Does not record the sample (the caller does, after using the old values).
     mutating func advance(with s: SampleMotion, at now: Date, config c: DiffConfiguration) -> [PhaseAction] {
         let previousHeight = height, previousVS = Double(verticalSpeed), previousNear = nearAirport
-        let previousSpeed = Double(speed), dt = now.timeIntervalSince(sampledAt)
+        let previousSpeed = Double(speed), previousAltitude = Double(altitude), dt = now.timeIntervalSince(sampledAt)
         let p = place(latitude: s.latitude, longitude: s.longitude, altitude: s.altitude, config: c)
         let cls = Self.classify(p, speed: s.speed, verticalSpeed: s.verticalSpeed, config: c)
         defer { height = p.height.map(Float.init) }
@@ -132,25 +132,35 @@ extension FlightTrack {
         case (.parked, .air), (.taxiing, .air):
             actions.append(.takeoff(airport: airport ?? p.airport, touchAndGo: false))
             liftOff(at: now)
+            // Wheels off: back along the climb from this sample's height, not before the last one.
+            let climb = max(s.verticalSpeed, c.climbRate)
+            wheelsAt = max(sampledAt, now.addingTimeInterval(-max(0, p.height ?? 0) / climb * 60))
 
         case (.parked, .ground), (.taxiing, .ground):
             settleOnGround(s, place: p, config: c)
 
         case (.airborne, .ground):
             airport = p.airport ?? airport
-            // The sink rate closest to the touchdown that a sample shows: this one if it is
-            // still descending (a flare), else the last airborne one (the approach).
-            let rate = s.verticalSpeed < 0 ? s.verticalSpeed : previousVS < 0 ? previousVS : nil
+            // The touchdown is between the last airborne sample and this one: what both tell
+            // (the rate is decided with the landing, when the rollout may have shown more).
+            touchdownEvidence = TouchdownEstimate.Evidence(
+                height: Float(previousAltitude - s.altitude), verticalSpeed: Float(previousVS),
+                airSpeed: Float(previousSpeed), gap: Float(dt), groundAt: now,
+                distance: Float(Geo.distanceNM(Double(latitude), Double(longitude), s.latitude, s.longitude)),
+                firstGroundSpeed: Float(s.speed),
+                flareRate: s.verticalSpeed <= -c.groundNoiseRate ? Float(s.verticalSpeed) : nil)
+            if c.legacyTouchdownRate {
+                let rate = s.verticalSpeed < 0 ? s.verticalSpeed : previousVS < 0 ? previousVS : nil
+                touchdownRate = rate.map(Float.init)
+            }
+            touchdownAt = now
+            touchdownSpeed = Float(s.speed)
             if s.speed < c.fullStopSpeed {
-                actions.append(.landing(airport: p.airport, at: now, touchdownRate: rate, groundSpeed: s.speed,
-                                        touchAndGo: false, flightTime: flightTime(until: now)))
+                actions.append(pendingLanding(groundSpeed: s.speed, touchAndGo: false, config: c))
                 settleOnGround(s, place: p, config: c)
             } else {
                 phase = .landed
                 landedSamples = 1
-                touchdownAt = now
-                touchdownRate = rate.map(Float.init)
-                touchdownSpeed = Float(s.speed)
             }
 
         case (.airborne, .air):
@@ -163,7 +173,10 @@ extension FlightTrack {
                 let fromGround = max(0, h1) / s.verticalSpeed * 60
                 if toGround + fromGround <= dt + c.touchAndGoSlack {
                     let at = sampledAt.addingTimeInterval(toGround)
-                    actions.append(.landing(airport: here, at: at, touchdownRate: previousVS, groundSpeed: s.speed,
+                    // No ground sample: a rate only when the descending sample was in the flare.
+                    let rate = c.legacyTouchdownRate || h0 <= c.flareHeight
+                        ? TouchdownEstimate(rate: previousVS, source: .flare) : nil
+                    actions.append(.landing(airport: here, at: at, touchdown: rate, groundSpeed: s.speed,
                                             touchAndGo: true, flightTime: flightTime(until: at)))
                     actions.append(.takeoff(airport: here, touchAndGo: true))
                     airport = here
@@ -172,17 +185,30 @@ extension FlightTrack {
             }
 
         case (.landed, .air):
-            actions.append(pendingLanding(groundSpeed: previousSpeed, touchAndGo: true))
+            actions.append(pendingLanding(groundSpeed: previousSpeed, touchAndGo: true, config: c))
             actions.append(.takeoff(airport: airport ?? p.airport, touchAndGo: true))
             liftOff(at: now)
 
         case (.landed, .ground), (.landed, .unknown):
             landedSamples &+= 1
             if cls == .ground, p.airport != nil { airport = p.airport }
+            if cls == .ground, let evidence = touchdownEvidence, evidence.secondGroundSpeed == nil {
+                if evidence.flareRate != nil, s.verticalSpeed > -c.groundNoiseRate {
+                    // The sample before was still in the flare; this one is on the runway.
+                    touchdownEvidence = TouchdownEstimate.Evidence(
+                        height: Float(previousAltitude - s.altitude), verticalSpeed: Float(previousVS),
+                        airSpeed: Float(previousSpeed), gap: Float(dt), groundAt: now,
+                        distance: Float(Geo.distanceNM(Double(latitude), Double(longitude), s.latitude, s.longitude)),
+                        firstGroundSpeed: Float(s.speed))
+                } else if evidence.flareRate == nil {
+                    touchdownEvidence?.secondGroundSpeed = Float(s.speed)
+                    touchdownEvidence?.secondGap = Float(dt)
+                }
+            }
             // Slowed to taxi speed: a full stop. Still faster: the roll of a landing or of a
             // touch-and-go (decided by a later sample), for a few samples at most.
             if (cls == .ground && s.speed < c.fullStopSpeed) || landedSamples > c.landedSamplesLimit {
-                actions.append(pendingLanding(groundSpeed: s.speed, touchAndGo: false))
+                actions.append(pendingLanding(groundSpeed: s.speed, touchAndGo: false, config: c))
                 if cls == .ground { settleOnGround(s, place: p, config: c) } else { phase = .taxiing }
             }
 
@@ -193,14 +219,21 @@ extension FlightTrack {
     }
 
     /// The landing action of a pending touchdown (phase ``DetectedPhase/landed``), clearing it.
-    mutating func pendingLanding(groundSpeed: Double, touchAndGo: Bool) -> PhaseAction {
+    mutating func pendingLanding(groundSpeed: Double, touchAndGo: Bool, config c: DiffConfiguration) -> PhaseAction {
         let at = touchdownAt ?? sampledAt
-        let action = PhaseAction.landing(airport: airport, at: at, touchdownRate: touchdownRate.map(Double.init),
+        let rate: TouchdownEstimate? = if c.legacyTouchdownRate {
+            touchdownRate.map { TouchdownEstimate(rate: Double($0), source: .estimated) }
+        } else {
+            touchdownEvidence.flatMap { TouchdownEstimate.estimate($0, touchAndGo: touchAndGo, config: c) }
+        }
+        wheelsAt = touchdownEvidence.map { TouchdownEstimate.wheelsOn($0, touchAndGo: touchAndGo, config: c) } ?? at
+        let action = PhaseAction.landing(airport: airport, at: at, touchdown: rate,
                                          groundSpeed: touchdownSpeed.map(Double.init) ?? groundSpeed,
                                          touchAndGo: touchAndGo, flightTime: flightTime(until: at))
         touchdownAt = nil
         touchdownSpeed = nil
         touchdownRate = nil
+        touchdownEvidence = nil
         landedSamples = 0
         return action
     }
@@ -219,6 +252,7 @@ extension FlightTrack {
         touchdownAt = nil
         touchdownRate = nil
         touchdownSpeed = nil
+        touchdownEvidence = nil
         landedSamples = 0
     }
 

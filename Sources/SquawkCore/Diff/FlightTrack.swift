@@ -72,8 +72,14 @@ struct FlightTrack: Sendable, Codable, Hashable {
     var takeoffAt: Date?
     /// When the pending landing touched down (phase ``DetectedPhase/landed``).
     var touchdownAt: Date?
-    /// Estimated touchdown vertical speed of the pending landing, ft/min (negative).
+    /// Touchdown vertical speed of the pending landing by the legacy reading, ft/min
+    /// (``DiffConfiguration/legacyTouchdownRate`` only).
     var touchdownRate: Float?
+    /// When the wheels left or touched the ground in the transition just announced (estimated
+    /// between samples): the leg summary's `off` and `on`; cleared once read.
+    var wheelsAt: Date?
+    /// The samples around the pending touchdown (``TouchdownEstimate``).
+    var touchdownEvidence: TouchdownEstimate.Evidence?
     /// Ground speed at the pending touchdown sample, knots.
     var touchdownSpeed: Float?
     var origin: String?
@@ -83,6 +89,8 @@ struct FlightTrack: Sendable, Codable, Hashable {
     var planWaypointCount: UInt16 = 0
     /// Sequence number of the flight's next event (``EventID``).
     var sequence: UInt32
+    /// The summary of the leg flown so far (`flight.completed`); nil in states saved before it.
+    var leg: FlightLeg?
 
     /// A track from the first sample of a flight; phase fields are set by the caller.
     init(sample s: borrowing FlightSample, at now: Date, phase: DetectedPhase, sequence: UInt32) {

@@ -10,11 +10,12 @@ import Foundation
 /// | `flight.online` | a flight appears (not on the seeding snapshot) | the airport it is at, if on the ground | `airborne`, `phase`, `airportName`, `latitude`, `longitude`, `altitude` (ft MSL), `groundSpeed` (kt), `heading`, `verticalSpeed` (ft/min), `pilotState` |
 /// | `flight.offline` | absent from more than ``DiffConfiguration/offlineGraceSamples`` snapshots; `at` is the first snapshot without it | the airport it was at, if on the ground | `airborne`, `phase`, `airportName`, `latitude`, `longitude`, `altitude`, `groundSpeed`, `heading`, `lastSeenAt` (ISO 8601) |
 /// | `flight.takeoff` | ground → airborne | departure airport | `airportName`, `groundSpeed`, `heading`, `verticalSpeed`, `altitude`, `latitude`, `longitude`, `touchAndGo`, `destination` |
-/// | `flight.landing` | airborne → on the ground; `at` is the touchdown sample | landing airport | `airportName`, `touchdownRate` (ft/min, negative: the touchdown sample's vertical speed if still descending, else the last airborne sample's — at 15 s sampling the flare is rarely seen, so this is usually the approach sink rate, an over-estimate), `groundSpeed` (kt at touchdown), `touchAndGo`, `latitude`, `longitude`, `heading`, `flightTime` (s since the takeoff, if seen), `origin` |
+/// | `flight.landing` | airborne → on the ground; `at` is the touchdown sample | landing airport | `airportName`, `touchdownRate` (ft/min, negative, or null when no sample supports one: see ``TouchdownEstimate``; never a ground sample's reading), `touchdownRateSource` (`flare`, `estimated`, or null), `groundSpeed` (kt at touchdown), `touchAndGo`, `latitude`, `longitude`, `heading`, `flightTime` (s since the takeoff, if seen), `origin` |
 /// | `flight.plan_filed` | first plan seen for the flight | destination | `flightPlanId`, `origin`, `destination`, `waypointCount` |
 /// | `flight.plan_changed` | route or endpoints differ from the last plan seen | destination | `flightPlanId`, `origin`, `destination`, `waypointCount`, `previousOrigin`, `previousDestination`, `previousWaypointCount` |
 /// | `flight.diverted` | destination changes while airborne (after `plan_changed`) | new destination | `previousDestination`, `destination`, `previousDestinationName`, `destinationName` |
 /// | `flight.approaching` | airborne within ``DiffConfiguration/approachingDistanceNM`` of the plan's destination, once per destination | destination | `airportName`, `distanceNM`, `groundSpeed`, `etaMinutes` (distance ÷ ground speed), `altitude` |
+/// | `flight.completed` | after `flight.offline`, for a flight that flew: `outcome` `completed` when it had landed full stop (`at` = `inAt`), `disconnected` when it vanished in the air (`at` = the first snapshot without it; no landing keys) | arrival airport (completed) | `outcome`, `origin`/`destination` (planned: the plan at takeoff, before diversions), `departureAirport` and `arrivalAirport` (actual) with `…Name`, `outAt` (first movement after being seen parked), `offAt` (wheels off, estimated back along the climb), `onAt` (wheels on, timed back from the rollout: ``TouchdownEstimate``), `inAt` (first parked sample after the landing, else going offline), `blockTime` and `airTime` (s), `greatCircleNM` (departure → arrival, or → last position), `flownDistanceNM` (sum over airborne samples), `maxAltitude` (ft), `touchdownRate`, `touchdownRateSource`, `groundSpeed` (of the full-stop landing), `touchAndGos`, `diversions`, `lastSeenAt`; unknown times are null |
 /// | `flight.pilot_state` | `pilotState` changes; or a flight comes online already away (every pilot joins active) | — | `previous`, `current` (`active`, `away_in_flight`, `away_parked`, `background`), `previousCode`, `currentCode`, `airborne` |
 ///
 /// Traps handled here: a first sighting in the air is `flight.online` with `airborne: true`,
@@ -31,6 +32,9 @@ extension SnapshotDiffer {
                              sink: inout EventSink) {
         let now = snapshot.takenAt
         let plans = snapshot.flightPlans
+        // Just after seeding, a new flight may only have been hidden by a list gap: no news.
+        let quietArrivals = Int(state.sinceSeed) <= config.offlineGraceSamples
+        var quiet = EventSink(server: snapshot.server, now: now, muted: true)
         // Through the buffer: `Array`'s subscript getter copies (retains) the whole sample.
         snapshot.flights.withUnsafeBufferPointer { samples in
             for k in samples.indices {
@@ -45,8 +49,10 @@ extension SnapshotDiffer {
                     let flightId = samples[k].flightId
                     let plan = plans.isEmpty ? nil : plans[flightId]
                     let sequence = state.retired.removeValue(forKey: flightId)?.sequence ?? 0
-                    state.flights.insert(appear(samples[k], plan: plan, now: now, sequence: sequence,
-                                                config: config, sink: &sink), id: flightId)
+                    let track = quietArrivals
+                        ? appear(samples[k], plan: plan, now: now, sequence: sequence, config: config, sink: &quiet)
+                        : appear(samples[k], plan: plan, now: now, sequence: sequence, config: config, sink: &sink)
+                    state.flights.insert(track, id: flightId)
                 }
             }
         }
@@ -99,6 +105,12 @@ extension SnapshotDiffer {
         let motion = SampleMotion(s)
         if let plan { adopt(plan, into: &t, config: config) }
         t.start(with: motion, config: config)
+        var leg = FlightLeg()
+        leg.seenParked = t.phase == .parked
+        leg.plannedOrigin = t.origin
+        leg.plannedDestination = t.destination
+        if t.phase.isAirborne { leg.maxAltitude = Float(s.altitude) }
+        t.leg = leg
         var data: [String: JSONValue] = [
             "airborne": .bool(t.phase.isAirborne),
             "phase": .string(t.phase.rawValue),
@@ -137,9 +149,11 @@ extension SnapshotDiffer {
             || (s.lastReport <= t.lastReport && Float(s.latitude) == t.latitude
                 && Float(s.longitude) == t.longitude && Float(s.altitude) == t.altitude)
         guard !frozen else { return }
+        let wasAirborne = t.phase.isAirborne
         for action in t.advance(with: s, at: now, config: config) {
             announce(action, flightId: flightId, track: &t, sample: s, config: config, sink: &sink)
         }
+        follow(&t, sample: s, wasAirborne: wasAirborne, now: now)
         t.record(s, at: now)
         checkApproaching(&t, flightId: flightId, sample: s, config: config, sink: &sink)
     }
@@ -153,11 +167,32 @@ extension SnapshotDiffer {
         ])
     }
 
-    /// A flight absent past its grace: a pending touchdown is still a landing, then offline.
+    /// Adds an active sample to the leg summary: distance flown and top altitude in the air,
+    /// the first movement (`out`) and the first parked sample after the landing (`in`).
+    static func follow(_ t: inout FlightTrack, sample s: SampleMotion, wasAirborne: Bool, now: Date) {
+        var leg = t.leg ?? FlightLeg()
+        if wasAirborne || t.phase.isAirborne {
+            leg.flownNM += Float(Geo.distanceNM(Double(t.latitude), Double(t.longitude), s.latitude, s.longitude))
+        }
+        if t.phase.isAirborne { leg.maxAltitude = max(leg.maxAltitude ?? -.infinity, Float(s.altitude)) }
+        switch t.phase {
+        case .parked:
+            leg.seenParked = true
+            if leg.onAt != nil, leg.inAt == nil { leg.inAt = now }
+        case .taxiing:
+            if leg.seenParked, leg.outAt == nil, leg.offAt == nil, leg.onAt == nil { leg.outAt = now }
+        case .airborne, .landed:
+            break
+        }
+        t.leg = leg
+    }
+
+    /// A flight absent past its grace: a pending touchdown is still a landing, then offline,
+    /// then the summary of a flight that flew (`flight.completed`).
     static func vanish(_ t: inout FlightTrack, flightId: String, now: Date, config: DiffConfiguration,
                        sink: inout EventSink) {
         if t.phase == .landed {
-            let action = t.pendingLanding(groundSpeed: Double(t.speed), touchAndGo: false)
+            let action = t.pendingLanding(groundSpeed: Double(t.speed), touchAndGo: false, config: config)
             announce(action, flightId: flightId, track: &t, sample: nil, config: config, sink: &sink)
             t.phase = .taxiing
         }
@@ -170,6 +205,16 @@ extension SnapshotDiffer {
             "altitude": number(t.altitude, 0), "groundSpeed": number(t.speed),
             "heading": number(t.heading), "lastSeenAt": iso(t.seenAt),
         ])
+        guard let leg = t.leg, leg.flew else { return }
+        let disconnected = t.phase.isAirborne
+        guard disconnected || leg.onAt != nil else { return }
+        let ended = t.missedSince ?? now
+        var data = leg.summary(disconnected: disconnected, endedAt: disconnected ? t.seenAt : ended,
+                               lastLatitude: Double(t.latitude), lastLongitude: Double(t.longitude), config: config)
+        if leg.plannedOrigin == nil { data["origin"] = t.origin.map(JSONValue.string) ?? .null }
+        if leg.plannedDestination == nil { data["destination"] = t.destination.map(JSONValue.string) ?? .null }
+        sink.emit(.flightCompleted, flightId: flightId, track: &t, at: disconnected ? ended : (leg.inAt ?? ended),
+                  airport: disconnected ? nil : leg.arrival, data: data)
     }
 
     // MARK: - Takeoff and landing
@@ -180,6 +225,7 @@ extension SnapshotDiffer {
                          config: DiffConfiguration, sink: inout EventSink) {
         let latitude = s?.latitude ?? Double(t.latitude), longitude = s?.longitude ?? Double(t.longitude)
         let heading = s?.heading ?? Double(t.heading)
+        record(action, in: &t, now: sink.now)
         switch action {
         case let .takeoff(airport, touchAndGo):
             sink.emit(.takeoff, flightId: flightId, track: &t, airport: airport, data: [
@@ -191,10 +237,11 @@ extension SnapshotDiffer {
                 "touchAndGo": .bool(touchAndGo),
                 "destination": t.destination.map(JSONValue.string) ?? .null,
             ])
-        case let .landing(airport, at, rate, groundSpeed, touchAndGo, flightTime):
+        case let .landing(airport, at, touchdown, groundSpeed, touchAndGo, flightTime):
             var data: [String: JSONValue] = [
                 "airportName": airportName(airport, config),
-                "touchdownRate": rate.map { number($0, 0) } ?? .null,
+                "touchdownRate": touchdown.map { number($0.rate, 0) } ?? .null,
+                "touchdownRateSource": touchdown.map { .string($0.source.rawValue) } ?? .null,
                 "groundSpeed": number(groundSpeed), "touchAndGo": .bool(touchAndGo),
                 "latitude": number(latitude, 5), "longitude": number(longitude, 5), "heading": number(heading),
                 "origin": t.origin.map(JSONValue.string) ?? .null,
@@ -202,6 +249,37 @@ extension SnapshotDiffer {
             if let flightTime { data["flightTime"] = number(flightTime, 0) }
             sink.emit(.landing, flightId: flightId, track: &t, at: at, airport: airport, data: data)
         }
+    }
+
+    /// Keeps the leg summary in step with a takeoff or landing: `off` and the actual origin at
+    /// the first takeoff (a takeoff after a full-stop landing starts a new leg), touch-and-goes,
+    /// and the full-stop landing's time, airport and touchdown.
+    static func record(_ action: PhaseAction, in t: inout FlightTrack, now: Date) {
+        var leg = t.leg ?? FlightLeg()
+        switch action {
+        case let .takeoff(airport, touchAndGo):
+            if leg.onAt != nil, !touchAndGo {
+                leg = FlightLeg()
+            }
+            if leg.offAt == nil, !touchAndGo {
+                leg.offAt = t.wheelsAt ?? now
+                leg.departure = airport
+                leg.plannedOrigin = t.origin
+                leg.plannedDestination = t.destination
+            }
+        case let .landing(airport, at, touchdown, groundSpeed, touchAndGo, _):
+            if touchAndGo {
+                leg.touchAndGos &+= 1
+            } else {
+                leg.onAt = t.wheelsAt ?? at
+                leg.arrival = airport
+                leg.touchdownRate = touchdown.map { Float($0.rate) }
+                leg.touchdownRateSource = touchdown?.source
+                leg.landingSpeed = Float(groundSpeed)
+            }
+        }
+        t.leg = leg
+        t.wheelsAt = nil
     }
 
     // MARK: - Plans
@@ -241,6 +319,10 @@ extension SnapshotDiffer {
         let previousOrigin = t.origin, previousDestination = t.destination
         let previousCount = t.planWaypointCount
         adopt(plan, into: &t, config: config)
+        if let leg = t.leg, leg.onAt == nil, leg.plannedDestination == nil || t.phase.isOnGround {
+            t.leg?.plannedOrigin = plan.origin
+            t.leg?.plannedDestination = plan.destination
+        }
         if first {
             planFiled(plan, flightId: flightId, track: &t, sink: &sink)
             return
@@ -255,6 +337,7 @@ extension SnapshotDiffer {
             "previousWaypointCount": .number(Double(previousCount)),
         ])
         if t.phase == .airborne, let old = previousDestination, let new = plan.destination, old != new {
+            t.leg?.diversions &+= 1
             sink.emit(.diverted, flightId: flightId, track: &t, airport: new, data: [
                 "previousDestination": .string(old), "destination": .string(new),
                 "previousDestinationName": airportName(old, config), "destinationName": airportName(new, config),

@@ -12,6 +12,10 @@ import Foundation
 ///   already online, a frequency already open, a plan already filed; only a *change* between two
 ///   observations is an event (../shared/DESIGN.md flow 2). The first ATC list and the first
 ///   ATIS text of an airport seed the same way.
+/// - **Arrivals just after seeding.** A flight first seen within
+///   ``DiffConfiguration/offlineGraceSamples`` snapshots of the seeding one may have been online
+///   all along, hidden by a gap in the list (the same gap that does not make a known flight
+///   offline): it is tracked silently, without `flight.online` or `flight.plan_filed`.
 /// - **Order.** Snapshots older than (or as old as) the last one applied are ignored. Within a
 ///   pass, events come in a stable order: per flight in snapshot order (a new flight's plan with
 ///   it), then plan changes of tracked flights by flight id, then vanished flights by id, then
@@ -39,6 +43,7 @@ public enum SnapshotDiffer {
         if let last = state.lastSnapshotAt, now <= last { return [] }
         let seeding = state.lastSnapshotAt.map { now.timeIntervalSince($0) > config.reseedGap } ?? true
         var sink = EventSink(server: snapshot.server, now: now, muted: seeding)
+        state.sinceSeed = seeding ? 0 : state.sinceSeed == .max ? .max : state.sinceSeed + 1
         applyFlights(snapshot, to: &state, config: config, sink: &sink)
         applyATC(snapshot, to: &state, config: config, sink: &sink)
         applyATIS(snapshot, to: &state, sink: &sink)

@@ -16,7 +16,8 @@ import Foundation
 /// | `flight.landing` | `A` | landing airport | origin | `LD` Landed | `actual`: touchdown |
 /// | `flight.offline`, in the air | — | — | — | `UN` Unknown | — |
 /// | touch-and-go (`flight.landing`/`flight.takeoff` with `touchAndGo`), `flight.pilot_state`, `flight.offline` on the ground | — | — | — | — | — |
-/// | `flight.completed` (planned, not mapped yet) | `A` | where it ended | origin | `AR` Arrived; `UN` for `outcome: disconnected` | `actual`: in |
+/// | `flight.completed`, `outcome: completed` | `A` | arrival airport | departure airport | `AR` Arrived | `actual`: in |
+/// | `flight.completed`, `outcome: disconnected` | — | — | — | `UN` Unknown | — |
 /// | anything else (`atc.*`, `atis.changed`, `subscription.test`, types added later) | — | — | — | — | — |
 ///
 /// A status is a state, so events that do not move the flight on claim none and the last one
@@ -74,6 +75,11 @@ extension FlifoMessage {
             return Row(adi: .arrival, airport: e.airport, otherEnd: d["origin"]?.stringValue, status: .landed, actual: e.at)
         case .flightOffline where d["airborne"]?.boolValue == true:
             return Row(status: .unknown)
+        case .flightCompleted where d["outcome"]?.stringValue == "disconnected":
+            return Row(status: .unknown)
+        case .flightCompleted:
+            return Row(adi: .arrival, airport: e.airport ?? d["arrivalAirport"]?.stringValue,
+                       otherEnd: d["departureAirport"]?.stringValue ?? d["origin"]?.stringValue, status: .arrived, actual: e.at)
         default:
             return Row()
         }

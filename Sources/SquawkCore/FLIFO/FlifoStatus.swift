@@ -14,7 +14,7 @@
 /// | `AP` | Approaching | in the air, near its destination |
 /// | `DV` | Diverted | in the air, bound for another destination than planned |
 /// | `LD` | Landed | on the ground after a (full-stop) landing |
-/// | `AR` | Arrived | done: landed and left (reserved for `flight.completed`) |
+/// | `AR` | Arrived | done: landed and left (`flight.completed`) |
 /// | `UN` | Unknown | gone from the Live API in the air: how it ended is not known |
 public enum FlifoStatus: String, Sendable, Hashable, CaseIterable {
     case scheduled = "SC"

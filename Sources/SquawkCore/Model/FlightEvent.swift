@@ -12,6 +12,8 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case diverted = "flight.diverted"
     case approaching = "flight.approaching"
     case pilotState = "flight.pilot_state"
+    /// One summary when a flight ends (a pilot report): see `SnapshotDiffer+Flights.swift`.
+    case flightCompleted = "flight.completed"
     case atcOpened = "atc.opened"
     case atcClosed = "atc.closed"
     case atisChanged = "atis.changed"

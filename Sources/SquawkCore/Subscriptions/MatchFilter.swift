@@ -71,6 +71,7 @@ final class MatchFilter: Sendable {
         switch e.type {
         case .takeoff: e.airport.map(upper) == airport
         case .planFiled, .planChanged: e.data["origin"]?.stringValue.map(upper) == airport
+        case .flightCompleted: e.data["departureAirport"]?.stringValue.map(upper) == airport
         default: false
         }
     }
@@ -78,7 +79,7 @@ final class MatchFilter: Sendable {
     /// A landing at `airport`, approaching it, diverted to it, or a plan into it.
     static func isArrival(_ e: FlightEvent, at airport: String) -> Bool {
         switch e.type {
-        case .landing, .approaching: e.airport.map(upper) == airport
+        case .landing, .approaching, .flightCompleted: e.airport.map(upper) == airport
         case .diverted, .planFiled, .planChanged: e.data["destination"]?.stringValue.map(upper) == airport
         default: false
         }

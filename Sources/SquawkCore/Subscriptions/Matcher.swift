@@ -204,10 +204,12 @@ public struct Matcher: Sendable {
         if let n = e.username { keys.append(.user(lower(n))) }
         let airport = e.airport.map(upper)
         if let airport { keys.append(.airport(airport)) }
-        // A diversion concerns the old destination too; a plan, its origin as well as its destination.
+        // A diversion concerns the old destination too; a plan, its origin as well as its
+        // destination; a completed flight, where it took off as well as where it ended.
         let otherEnd = switch e.type {
         case .diverted: "previousDestination"
         case .planFiled, .planChanged: "origin"
+        case .flightCompleted: "departureAirport"
         default: ""
         }
         if !otherEnd.isEmpty, let a = e.data[otherEnd]?.stringValue.map(upper), a != airport { keys.append(.airport(a)) }

@@ -21,7 +21,8 @@ public enum TargetKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var defaultEvents: Set<EventType> {
         switch self {
         case .flight, .callsign, .user:
-            [.flightOnline, .flightOffline, .takeoff, .landing, .planFiled, .planChanged, .diverted, .approaching, .pilotState]
+            [.flightOnline, .flightOffline, .takeoff, .landing, .planFiled, .planChanged, .diverted, .approaching, .pilotState,
+             .flightCompleted]
         case .airport:
             [.takeoff, .landing, .diverted, .approaching, .atcOpened, .atcClosed, .atisChanged]
         case .server:
@@ -35,7 +36,7 @@ public enum TargetKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// also the plans filed out of or into them.
     public var allowedEvents: Set<EventType> {
         switch self {
-        case .airport: defaultEvents.union([.planFiled, .planChanged])
+        case .airport: defaultEvents.union([.planFiled, .planChanged, .flightCompleted])
         default: defaultEvents
         }
     }

@@ -11,7 +11,7 @@ import Foundation
 /// | --- | --- | --- |
 /// | `frequencyTypes` | `atc.opened`, `atc.closed`, `atis.changed` | the frequency's kind (``FrequencyKind``; ATIS for `atis.changed`) is listed |
 /// | `virtualOrganization` | `flight.*` | the pilot's virtual organization equals it, ignoring case; `IFAE*` is a prefix |
-/// | `direction` (airport targets) | takeoffs, landings, approaches, diversions, plans | `departures`: a takeoff from the airport or a plan out of it; `arrivals`: a landing at it, approaching it, diverted to it, a plan into it; `both` |
+/// | `direction` (airport targets) | takeoffs, landings, approaches, diversions, plans, completions | `departures`: a takeoff from the airport, a plan out of it, a flight completed from it; `arrivals`: a landing at it, approaching it, diverted to it, a plan into it, a flight completed at it; `both` |
 /// | `origin`, `destination` | `flight.*` | the flight plan's origin (destination) is one of the ICAO codes |
 /// | `aircraft` | `flight.*` | one term is the aircraft or livery id, or appears (ignoring case) in the aircraft or livery name |
 /// | `landing` | `flight.landing`, `flight.completed` | the touchdown rate (ft/min, negative) and ground speed (kt) lie within the bounds given |
@@ -69,9 +69,10 @@ public struct SubscriptionFilters: Sendable, Hashable, Codable {
     /// Events whose frequency kind `frequencyTypes` tests.
     public static let frequencyEvents: Set<EventType> = [.atcOpened, .atcClosed, .atisChanged]
     /// Events whose airport relation `direction` tests.
-    public static let directionEvents: Set<EventType> = [.takeoff, .landing, .approaching, .diverted, .planFiled, .planChanged]
-    /// Events whose touchdown `landing` tests.
-    public static let landingEvents: Set<EventType> = [.landing]
+    public static let directionEvents: Set<EventType> = [.takeoff, .landing, .approaching, .diverted, .planFiled, .planChanged,
+                                                         .flightCompleted]
+    /// Events whose touchdown `landing` tests (a disconnected `flight.completed` has no landing: it does not pass).
+    public static let landingEvents: Set<EventType> = [.landing, .flightCompleted]
 
     /// Whether the flight filters (`virtualOrganization`, `origin`, `destination`, `aircraft`)
     /// are about events of this type.

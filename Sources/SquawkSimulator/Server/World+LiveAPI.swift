@@ -48,7 +48,7 @@ extension World {
     func flightEntries(server id: String) throws(LiveAPIFailure) -> [FlightEntry] {
         let s = try serverIndex(id: id)
         let date = now
-        return servers[s].flights.map { f in
+        return listedFlights(servers[s]).map { f in
             let r = f.report(at: date)
             return FlightEntry(
                 flightId: r.flightId, userId: r.userId, aircraftId: r.aircraftId, liveryId: r.liveryId,

@@ -11,6 +11,11 @@ extension SimFlight {
         updatePilotState(ctx, events: &events)
         reportLag = rng.chance(0.3) ? 1 : 0
         let away = frozen != nil
+        let before = position, wasAirborne = phase.isAirborne
+        defer {
+            if wasAirborne || phase.isAirborne { flownNM += before.distance(to: position) }
+            if phase.isAirborne { maxAltitude = max(maxAltitude, altitude) }
+        }
         switch phase {
         case .parked:
             holdOnGround(at: origin)
@@ -21,6 +26,7 @@ extension SimFlight {
                     return true
                 }
                 phase = .taxiOut
+                outTick = ctx.tick
                 taxiTarget = origin.threshold
                 groundSpeed = 5
                 if let delay = planFileDelay { planFileTick = ctx.tick + delay }
@@ -49,7 +55,8 @@ extension SimFlight {
             }
         case .climb, .cruise, .descent, .approach:
             if let tick = disconnectTick, ctx.tick >= tick, !away, phase != .approach {
-                events.append(event(.flightOffline, ctx, details: ["phase": .string(phase.rawValue)]).with(airborne: true))
+                events.append(event(.flightOffline, ctx, details: legTruth(ctx, ["phase": .string(phase.rawValue)]))
+                    .with(airborne: true))
                 return true
             }
             fly(ctx, events: &events)
@@ -77,6 +84,7 @@ extension SimFlight {
         case .taxiIn:
             if taxi(toward: taxiTarget) {
                 phase = .arrived
+                inTick = ctx.tick
                 groundSpeed = 0
                 phaseTimer = rng.int(20...300)
             }
@@ -85,12 +93,28 @@ extension SimFlight {
             holdOnGround(at: destination)
             phaseTimer -= 1
             if phaseTimer <= 0 {
-                events.append(event(.flightOffline, ctx, details: ["phase": "arrived"]).with(airborne: false))
+                events.append(event(.flightOffline, ctx, details: legTruth(ctx, ["phase": "arrived"])).with(airborne: false))
                 return true
             }
         }
         recordTrail(ctx.tick)
         return false
+    }
+
+    /// `details` plus the truth of the flight's summary: `outAt`, `inAt` (ISO 8601, when
+    /// seen), `flownNM`, `maxAltitude`, `takeoffs`, `landings`.
+    func legTruth(_ ctx: StepContext, _ details: [String: JSONValue]) -> [String: JSONValue] {
+        var d = details
+        func iso(_ tick: Int?) -> JSONValue {
+            tick.map { .string(ctx.date.addingTimeInterval(Double($0 - ctx.tick)).formatted(.iso8601)) } ?? .null
+        }
+        d["outAt"] = iso(outTick)
+        d["inAt"] = iso(inTick)
+        d["flownNM"] = .number((flownNM * 100).rounded() / 100)
+        d["maxAltitude"] = .number(maxAltitude.rounded())
+        d["takeoffs"] = .number(Double(takeoffs))
+        d["landings"] = .number(Double(landings))
+        return d
     }
 
     // MARK: - Ground

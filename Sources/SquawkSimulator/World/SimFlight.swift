@@ -87,6 +87,12 @@ struct SimFlight: Sendable {
     var trail: [TrailPoint] = []
     var takeoffs = 0
     var landings = 0
+    /// For the truth of a flight's summary (`flight.completed`): when it first moved and when
+    /// it parked after landing (ticks), the distance flown in the air and the top altitude.
+    var outTick: Int?
+    var inTick: Int?
+    var flownNM = 0.0
+    var maxAltitude = 0.0
 
     /// One point of the flown route.
     struct TrailPoint: Sendable {

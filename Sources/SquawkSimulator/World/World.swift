@@ -81,10 +81,19 @@ public final class World {
         for a in sw.atis { atis[a.icao] = .some(a.text) }
         return Snapshot(
             server: sw.ref, takenAt: date,
-            flights: sw.flights.map { $0.report(at: date) },
+            flights: listedFlights(sw).map { $0.report(at: date) },
             atc: sw.frequencies.map { $0.value(start: config.start) },
             flightPlans: plans, atis: atis
         )
+    }
+
+    /// The flights of a server that its flights list shows now: all but those in a list gap
+    /// (``WorldConfiguration/listGaps``).
+    func listedFlights(_ sw: ServerWorld) -> [SimFlight] {
+        guard let gaps = config.listGaps else { return sw.flights }
+        return sw.flights.filter { f in
+            f.script != nil || !gaps.hides(flight: ListGaps.key(f.flightId), second: tick, seed: config.seed)
+        }
     }
 
     /// Every truth event with `at >= since`, in time order.

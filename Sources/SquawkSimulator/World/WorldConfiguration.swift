@@ -22,6 +22,9 @@ public struct WorldConfiguration: Sendable {
     /// Scripted happenings, run alongside (or, with `flightsPerServer == 0`, instead of) the
     /// random world.
     public var scenario: Scenario?
+    /// Short gaps in the flights list (``ListGaps``), for random flights only (scripted ones
+    /// follow their script exactly); `nil`: every flight is listed in every snapshot.
+    public var listGaps: ListGaps? = .typical
 
     /// A configuration; `servers: nil` means the three default servers for `seed`.
     public init(
