@@ -290,9 +290,6 @@ public enum DetectionBenchmark {
                     if let rate = d.data["touchdownRate"]?.doubleValue {
                         rated.rated += 1
                         rateErrors.append(rate - truthRate)
-                        if ProcessInfo.processInfo.environment["SQUAWK_DEBUG_RATES"] != nil {
-                            print("RATE", truthRate, rate, d.data["touchdownRateSource"]?.stringValue ?? "-", d.data["groundSpeed"]?.doubleValue ?? 0, d.data["touchAndGo"]?.boolValue ?? false)
-                        }
                         sources[d.data["touchdownRateSource"]?.stringValue ?? "legacy", default: 0] += 1
                     }
                 }
