@@ -40,7 +40,10 @@ public struct Composition: Sendable {
         }
         let directory = configuration.dataDirectory
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Owner only (0700): the database holds webhook secrets. An existing directory keeps
+            // the mode the operator gave it.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw ConfigurationError(key: "store.url", "store.url: cannot create \(directory): \(error.localizedDescription)")
         }

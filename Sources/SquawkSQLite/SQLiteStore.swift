@@ -39,13 +39,26 @@ public final class SQLiteStore: Sendable {
 
     // MARK: - Opening
 
+    /// Creates the database file with mode `0600` unless it exists (then its mode is left as the
+    /// operator set it), so it is never readable by others, not even for a moment.
+    static func createPrivately(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+        } else if errno != EEXIST {
+            throw StoreError(.unavailable, "cannot create the database file: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Opens (creating if needed) the database file at `path` and applies pending migrations.
-    /// The parent directory must exist.
+    /// The parent directory must exist. The file (and SQLite's `-wal` and `-shm` files, which
+    /// take its mode) is readable by its owner only (`0600`): it holds webhook secrets.
     public convenience init(path: String) throws {
         try self.init(path: path, ownedDirectory: nil)
     }
 
     private init(path: String, ownedDirectory: URL?) throws {
+        try Self.createPrivately(path)
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration())
             try SQLiteMigrations.migrator.migrate(pool)

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import SquawkApp
 import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkHTTP
@@ -207,6 +209,30 @@ struct SecurityTests {
             }
         }
         #expect(try await h.store.count() == 1)
+    }
+
+    @Test("another local user reading the database's webhook secrets: the data directory is 0700, the database files 0600")
+    func databaseIsPrivate() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("data"), file = directory.appendingPathComponent("squawk.sqlite")
+        var configuration = SquawkConfiguration()
+        configuration.storeURL = "sqlite:" + file.path
+        var logger = Logger(label: "test.perm")
+        logger.logLevel = .error
+        let old = umask(0o022)  // the usual umask: without care, 0755 and 0644
+        defer { umask(old) }
+        let store = try Composition(configuration: configuration, logger: logger).openStore()
+        _ = try await store.listKeys()
+        func mode(_ path: String) throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(directory.path) == 0o700)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: file.path + suffix) {
+            #expect(try mode(file.path + suffix) == 0o600, "squawk.sqlite\(suffix)")
+        }
+        #expect(FileManager.default.fileExists(atPath: file.path + "-wal"))
     }
 
     @Test("events: [] is an error that says to omit events for all")
