@@ -31,7 +31,21 @@ extension PostgresStore: APIKeyStore {
 
     public func revokeKey(id: String, at: Date) async throws -> Bool {
         try await transaction { conn in
-            !(try await self.rows(conn, "UPDATE api_keys SET revoked_at = \(at.pg) WHERE id = \(id) AND revoked_at IS NULL RETURNING id").isEmpty)
+            guard !(try await self.rows(conn, "UPDATE api_keys SET revoked_at = \(at.pg) WHERE id = \(id) AND revoked_at IS NULL RETURNING id").isEmpty)
+            else { return false }
+            // Its subscriptions stop at once: paused, their pending deliveries failed.
+            let reason = "key_revoked"
+            let owned = try await self.rows(conn, """
+                UPDATE subscriptions SET status = 'disabled', disabled_reason = \(reason), updated_at = \(at.pg)
+                WHERE owner_key_id = \(id) AND status = 'active' RETURNING id
+                """).map { try $0[0].decode(String.self) }
+            if !owned.isEmpty {
+                try await conn.query("""
+                    UPDATE deliveries SET status = 'failed', completed_at = \(at.pg), last_error = \("subscription disabled: " + reason)
+                    WHERE subscription_id = ANY(\(owned)) AND status = 'pending'
+                    """, logger: self.logger)
+            }
+            return true
         }
     }
 

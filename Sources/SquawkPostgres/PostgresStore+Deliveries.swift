@@ -360,13 +360,27 @@ extension PostgresStore: DeliveryStore {
     }
 
     /// Pending, inflight, retrying and the oldest pending delivery's age at `now`, in one read.
-    public func queueStats(now: Date) async throws -> QueueStats {
+    public func queueStats(now: Date) async throws -> QueueStats { try await queueStats(now: now, owner: nil) }
+
+    public func queueStats(now: Date, owner: String) async throws -> QueueStats { try await queueStats(now: now, owner: .some(owner)) }
+
+    private func queueStats(now: Date, owner: String?) async throws -> QueueStats {
         try await read { conn in
-            guard let r = try await self.rows(conn, """
+            let query: PostgresQuery = if let owner {
+                """
                 SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'inflight'),
                        count(*) FILTER (WHERE status = 'pending' AND attempts > 0), min(created_at) FILTER (WHERE status = 'pending')
                 FROM deliveries WHERE status IN ('pending','inflight')
-                """).first else {
+                  AND subscription_id IN (SELECT id FROM subscriptions WHERE owner_key_id = \(owner))
+                """
+            } else {
+                """
+                SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'inflight'),
+                       count(*) FILTER (WHERE status = 'pending' AND attempts > 0), min(created_at) FILTER (WHERE status = 'pending')
+                FROM deliveries WHERE status IN ('pending','inflight')
+                """
+            }
+            guard let r = try await self.rows(conn, query).first else {
                 return QueueStats(pending: 0, inflight: 0, retrying: 0, oldestPendingAge: nil)
             }
             let oldest = try r[3].decode(PostgresTimestamp?.self)?.date

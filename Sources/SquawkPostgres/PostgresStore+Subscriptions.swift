@@ -151,6 +151,12 @@ extension PostgresStore: SubscriptionStore {
         }
     }
 
+    public func count(owner: String) async throws -> Int {
+        try await read { conn in
+            try await self.rows(conn, "SELECT count(*) FROM subscriptions WHERE owner_key_id = \(owner)").first?[0].decode(Int.self) ?? 0
+        }
+    }
+
     // MARK: - Bulk
 
     /// Inserts many subscriptions (each with its first secret) in one transaction, for imports and

@@ -32,9 +32,19 @@ extension SQLiteStore: APIKeyStore {
         try await write { db in
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at.timeIntervalSince1970, id])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            // Its subscriptions stop at once: paused, their pending deliveries failed.
+            let owned = try String.fetchAll(db, sql: "SELECT id FROM subscriptions WHERE owner_key_id = ? AND status = 'active'",
+                                            arguments: [id])
+            for subscription in owned {
+                try Self.disableSubscription(db, id: subscription, reason: Self.keyRevokedReason, at: at)
+            }
+            return true
         }
     }
+
+    /// `disabledReason` of the subscriptions of a revoked key.
+    static let keyRevokedReason = "key_revoked"
 
     // MARK: - Rows
 

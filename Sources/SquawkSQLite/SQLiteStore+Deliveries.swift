@@ -329,15 +329,20 @@ extension SQLiteStore: DeliveryStore {
     /// Counts of pending and inflight deliveries, pending ones that failed at least once, and the
     /// age at `now` of the oldest pending delivery (since its creation), in one read of the
     /// unfinished rows.
-    public func queueStats(now: Date) async throws -> QueueStats {
+    public func queueStats(now: Date) async throws -> QueueStats { try await queueStats(now: now, owner: nil) }
+
+    public func queueStats(now: Date, owner: String) async throws -> QueueStats { try await queueStats(now: now, owner: .some(owner)) }
+
+    private func queueStats(now: Date, owner: String?) async throws -> QueueStats {
         try await read { db in
+            let mine = owner == nil ? "" : " AND subscription_id IN (SELECT id FROM subscriptions WHERE owner_key_id = ?)"
             let row = try Row.fetchOne(db, sql: """
                 SELECT count(*) FILTER (WHERE status = 'pending'),
                        count(*) FILTER (WHERE status = 'inflight'),
                        count(*) FILTER (WHERE status = 'pending' AND attempts > 0),
                        min(created_at) FILTER (WHERE status = 'pending')
-                FROM deliveries WHERE status IN ('pending','inflight')
-                """)
+                FROM deliveries WHERE status IN ('pending','inflight')\(mine)
+                """, arguments: owner.map { [$0] } ?? [])
             let oldest: Double? = row?[3]
             return QueueStats(pending: row?[0] ?? 0, inflight: row?[1] ?? 0, retrying: row?[2] ?? 0,
                               oldestPendingAge: oldest.map { now.timeIntervalSince1970 - $0 })

@@ -140,6 +140,12 @@ extension SQLiteStore: SubscriptionStore {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions") ?? 0 }
     }
 
+    public func count(owner: String) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM subscriptions WHERE owner_key_id = ?"), arguments: [owner]) ?? 0
+        }
+    }
+
     // MARK: - Bulk
 
     /// Inserts many subscriptions (each with its first secret) in one transaction, for imports and

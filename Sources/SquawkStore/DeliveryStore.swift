@@ -156,6 +156,8 @@ public protocol DeliveryStore: Sendable {
     func prune(before: Date) async throws -> Int
     /// Queue depth, retry backlog and oldest pending age, for metrics.
     func queueStats(now: Date) async throws -> QueueStats
+    /// The same, counting only the deliveries of `owner`'s subscriptions (what a tenant may see).
+    func queueStats(now: Date, owner: String) async throws -> QueueStats
 }
 
 /// Numbers for `/metrics`.
@@ -239,4 +241,5 @@ extension DeliveryStoreDecorator {
     }
     public func prune(before: Date) async throws -> Int { try await base.prune(before: before) }
     public func queueStats(now: Date) async throws -> QueueStats { try await base.queueStats(now: now) }
+    public func queueStats(now: Date, owner: String) async throws -> QueueStats { try await base.queueStats(now: now, owner: owner) }
 }

@@ -89,4 +89,6 @@ public protocol SubscriptionStore: Sendable {
     func allActive() async throws -> [Subscription]
     /// Number of subscriptions (all owners), for metrics.
     func count() async throws -> Int
+    /// Number of `owner`'s subscriptions, any status.
+    func count(owner: String) async throws -> Int
 }

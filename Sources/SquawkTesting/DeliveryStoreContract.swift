@@ -30,7 +30,7 @@ import Testing
 /// - a response snippet longer than 1,024 characters is stored cut to 1,024.
 public enum DeliveryStoreContract {
     /// A store under test.
-    public typealias Store = any SubscriptionStore & DeliveryStore & PollerStateStore & LeaderElection
+    public typealias Store = any SubscriptionStore & DeliveryStore & PollerStateStore & LeaderElection & APIKeyStore
 
     /// One named check.
     public typealias Case = ContractCase<Store>
@@ -48,6 +48,7 @@ public enum DeliveryStoreContract {
         Case("retryScheduling") { try await retryScheduling($0) },
         Case("failingClock") { try await failingClock($0) },
         Case("disableSubscription") { try await disableSubscription($0) },
+        Case("keyRevocation") { try await keyRevocation($0) },
         Case("ownerIsolation") { try await ownerIsolation($0) },
         Case("pagination") { try await pagination($0) },
         Case("redeliver") { try await redeliver($0) },
@@ -467,6 +468,35 @@ public enum DeliveryStoreContract {
     /// fails its other pending deliveries; inflight ones and other subscriptions are untouched;
     /// the disabled subscription gets no new deliveries, and its inflight ones come back after
     /// their lease with the subscription's new status (for the dispatcher to fail them).
+    /// Revoking a key pauses its active subscriptions (`disabled`, reason `key_revoked`) and fails
+    /// their pending deliveries in the same transaction; other owners' go on; a second revocation
+    /// changes nothing.
+    public static func keyRevocation(_ store: Store) async throws {
+        let f = Fixture(), other = Fixture()
+        let key = APIKeyRecord(id: f.owner, name: "bot", prefix: "sqk_rev", hash: f.hash("revoked-key"), createdAt: f.at(0))
+        try await store.insertKey(key)
+        let mine = f.subscription(0), theirs = other.subscription(0)
+        _ = try await store.create(mine, secret: f.secret(0), idempotency: nil)
+        _ = try await store.create(theirs, secret: other.secret(0), idempotency: nil)
+        let e1 = f.event(1, flight: "A")
+        #expect(try await store.enqueue([(e1, [mine.id, theirs.id])], now: f.at(0)) == 2)
+
+        #expect(try await store.revokeKey(id: key.id, at: f.at(1_000)))
+        let paused = try #require(try await store.get(id: mine.id, owner: f.owner))
+        #expect(paused.status == .disabled)
+        #expect(paused.disabledReason == "key_revoked")
+        #expect(try await store.get(id: theirs.id, owner: other.owner)?.status == .active)
+        let log = try await store.deliveries(subscriptionId: mine.id, owner: f.owner, status: nil, after: nil, limit: 10).items
+        #expect(log.map(\.status) == [.failed])
+        #expect(log.first?.lastError?.contains("key_revoked") == true)
+
+        // Only the other owner's delivery goes out, and nothing new is queued for the paused one.
+        #expect(try await store.enqueue([(f.event(2, flight: "B"), [mine.id])], now: f.at(2_000)) == 0)
+        let claimed = try await store.claim(limit: 10, now: f.at(2_000), lease: .seconds(60))
+        #expect(claimed.map(\.subscription.id) == [theirs.id])
+        #expect(try await store.revokeKey(id: key.id, at: f.at(3_000)) == false)
+    }
+
     public static func disableSubscription(_ store: Store) async throws {
         let f = Fixture()
         let s = f.subscription(0), t = f.subscription(1)

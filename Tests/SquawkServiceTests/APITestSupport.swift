@@ -18,13 +18,16 @@ struct APIHarness {
     let app: Application<RouterResponder<APIContext>>
     let routes: [RouteTable.Route]
 
-    init(flights: any LiveFlightDirectory = EmptyFlightDirectory(), allowList: [String] = [], flsInstances: Set<String> = []) async throws {
+    init(flights: any LiveFlightDirectory = EmptyFlightDirectory(), allowList: [String] = [], flsInstances: Set<String> = [],
+         configure: (inout APIDependencies) -> Void = { _ in }, extra: (Router<APIContext>) -> Void = { _ in }) async throws {
         store = try SQLiteStore.temporary()
         try await store.insertKey(APIKeyRecord(id: "key_other", name: "other", prefix: "sqk_othe", hash: KeyHash.sha256Hex(Self.otherKey), createdAt: Date()))
         let rules = SubscriptionRules(endpointPolicy: EndpointPolicy(allowList: allowList.compactMap { IPRange(cidr: $0) }),
                                       flsInstances: flsInstances)
-        let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(Self.adminKey), deliveries: store)
+        var deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(Self.adminKey), deliveries: store)
+        configure(&deps)
         let (router, routes) = APIRouter.make(deps, flights: flights)
+        extra(router)
         self.routes = routes
         app = Application(router: router)
     }

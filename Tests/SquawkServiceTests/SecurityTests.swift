@@ -5,6 +5,8 @@ import SquawkApp
 import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkHTTP
+import SquawkServer
+import SquawkStore
 import SquawkTesting
 import Testing
 #if canImport(Glibc)
@@ -233,6 +235,108 @@ struct SecurityTests {
             #expect(try mode(file.path + suffix) == 0o600, "squawk.sqlite\(suffix)")
         }
         #expect(FileManager.default.fileExists(atPath: file.path + "-wal"))
+    }
+
+    // MARK: - Tenants
+
+    @Test("a revoked key's subscriptions keep delivering: revocation pauses them (key_revoked) and the key is refused")
+    func revokedKeyPausesSubscriptions() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey),
+                                     body: APIHarness.json(createBody())) { r in #expect(r.status == .created) }
+            let id = try #require(try await h.store.list(SubscriptionQuery(ownerKeyId: "key_other")).items.first?.id)
+            #expect(try await h.store.revokeKey(id: "key_other", at: Date()))
+            let paused = try await h.store.get(id: id, owner: "key_other")
+            #expect(paused?.status == .disabled)
+            #expect(paused?.disabledReason == "key_revoked")
+            try await client.execute(uri: "/v1/subscriptions/\(id)/enable", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey)) { r in
+                #expect(r.status == .unauthorized)
+            }
+        }
+    }
+
+    /// A status provider that reports the whole service: 7 active subscriptions.
+    struct ServiceWide: ServiceStatusProvider {
+        func status(now: Date) async -> ServiceStatus {
+            ServiceStatus(upstreamReady: true, servers: [], plan: "", planRequestsPerMinute: 0, budgetPerMinute: 27,
+                          budgetUsedLastMinute: 0, degraded: false, activeSubscriptions: 7)
+        }
+    }
+
+    @Test("a tenant reading the whole service's subscriptions and queue from /v1/status sees only its own")
+    func statusIsScoped() async throws {
+        let h = try await APIHarness(configure: { $0.status = ServiceWide() })
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey),
+                                     body: APIHarness.json(createBody())) { r in #expect(r.status == .created) }
+            try await client.execute(uri: "/v1/status", method: .get, headers: APIHarness.headers(key: APIHarness.otherKey)) { r in
+                let object = try r.object()
+                #expect(object["activeSubscriptions"] as? Int == 1)
+                #expect((object["queue"] as? [String: Any])?["pending"] as? Int == 0)
+            }
+            try await client.execute(uri: "/v1/status", method: .get, headers: APIHarness.headers()) { r in
+                let object = try r.object()
+                #expect(object["activeSubscriptions"] as? Int == 7)
+            }
+        }
+    }
+
+    @Test("anyone reading /metrics on the API port: it needs the admin key")
+    func metricsNeedAdmin() async throws {
+        let metrics = PrometheusMetrics.bootstrap()
+        let h = try await APIHarness(extra: { metrics.route(on: $0, adminKeyHash: KeyHash.sha256Hex(APIHarness.adminKey)) })
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: APIHarness.headers(key: APIHarness.otherKey)) { r in
+                #expect(r.status == .unauthorized)
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: APIHarness.headers()) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
+            }
+        }
+    }
+
+    @Test("one key flooding the API with changes gets 429 with Retry-After; other keys and the admin go on")
+    func writesAreRateLimited() async throws {
+        let h = try await APIHarness(configure: { $0.limits = KeyLimits(maxSubscriptions: 0, writesPerMinute: 5) })
+        try await h.app.test(.router) { client in
+            for i in 0..<5 {
+                try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey),
+                                         body: APIHarness.json(createBody(callsign: "DAL\(i)"))) { r in #expect(r.status == .created) }
+            }
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey),
+                                     body: APIHarness.json(createBody(callsign: "DAL9"))) { r in
+                #expect(r.status == .tooManyRequests)
+                let code = try r.problemCode()
+                #expect(code == "rate_limited")
+                #expect(Int(r.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            }
+            let owned = try await h.store.count(owner: "key_other")
+            #expect(owned == 5)
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(createBody(callsign: "DAL9"))) { r in #expect(r.status == .created) }
+        }
+    }
+
+    @Test("one key hoarding subscriptions: past api.max_subscriptions_per_key a create is refused")
+    func subscriptionAllowance() async throws {
+        let h = try await APIHarness(configure: { $0.limits = KeyLimits(maxSubscriptions: 3, writesPerMinute: 0) })
+        try await h.app.test(.router) { client in
+            for i in 0..<4 {
+                try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: APIHarness.otherKey),
+                                         body: APIHarness.json(createBody(callsign: "DAL\(i)"))) { r in
+                    if i < 3 {
+                        #expect(r.status == .created)
+                    } else {
+                        #expect(r.status == .unprocessableContent)
+                        let code = try r.problemCode()
+                        #expect(code == "subscription_limit")
+                    }
+                }
+            }
+        }
     }
 
     @Test("events: [] is an error that says to omit events for all")

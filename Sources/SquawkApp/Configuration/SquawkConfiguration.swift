@@ -22,6 +22,8 @@ public struct SquawkConfiguration: Sendable {
     // [api]
     public var adminKey = ""
     public var allowList: [String] = []
+    public var maxSubscriptionsPerKey = 1_000
+    public var writesPerMinutePerKey = 120
     public var allowServerTargets = false
     // [liveapi]
     public var liveAPIKey = ""
@@ -53,6 +55,8 @@ public struct SquawkConfiguration: Sendable {
     // [log]
     public var logLevel = "info"
     public var logFormat = "text"
+    // [metrics]
+    public var metricsListen = "127.0.0.1:9464"
 
     public init() {}
 
@@ -107,6 +111,10 @@ public struct SquawkConfiguration: Sendable {
         .string("api.admin_key", "Admin API key; empty: one is generated into the data directory (admin.key) and printed at start.", \.adminKey, secret: true),
         .strings("api.allow_list", "CIDRs that notifyEndpoint may point to although private (e.g. [\"127.0.0.1/32\"] for a local receiver).", \.allowList,
                  check: { v in v.allSatisfy { IPRange(cidr: $0) != nil } ? nil : "must be CIDRs such as 10.0.0.0/8" }),
+.int("api.max_subscriptions_per_key", "Subscriptions one API key may own (the admin key: no limit); 0: no limit. Past it, a create is a 422 subscription_limit.",
+             \.maxSubscriptionsPerKey, 0...10_000_000),
+        .int("api.writes_per_minute_per_key", "Creates, updates, rotations and enables one API key may make per minute, in bursts of as many (the admin key: no limit); 0: no limit. Past it, a 429 with Retry-After.",
+             \.writesPerMinutePerKey, 0...1_000_000),
         .bool("api.allow_server_targets", "Allow subscriptions to a whole server (every flight on a session).", \.allowServerTargets),
         .string("liveapi.key", "Infinite Flight Live API key; empty: the built-in simulator is the upstream.", \.liveAPIKey, secret: true),
         .string("liveapi.base_url", "Base URL of the Live API.", \.liveAPIBaseURL,
@@ -138,7 +146,17 @@ public struct SquawkConfiguration: Sendable {
                 check: { ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains($0) ? nil : "must be one of trace, debug, info, notice, warning, error, critical" }),
         .string("log.format", "text or json (one JSON object per line).", \.logFormat,
                 check: { ["text", "json"].contains($0) ? nil : "must be text or json" }),
+        .string("metrics.listen", "HOST:PORT where Prometheus scrapes GET /metrics without a key (loopback by default; empty: no such listener). On the API port /metrics needs the admin key.",
+                \.metricsListen, check: { $0.isEmpty || SquawkConfiguration.hostPort($0) != nil ? nil : "must be HOST:PORT, e.g. 127.0.0.1:9464, or empty" }),
     ]
+
+    /// `HOST:PORT` split (`[::1]:9464` for IPv6), nil unless the port is 0…65535.
+    public static func hostPort(_ s: String) -> (host: String, port: Int)? {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
+        var host = String(s[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
 
     // MARK: - Loading
 

@@ -60,9 +60,11 @@ public struct ServeApp: Sendable {
     public func router(live: LiveSubscriptions? = nil, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
                        onEnqueued: @escaping @Sendable () -> Void = {}, status: (any ServiceStatusProvider)? = nil,
                        extra: (Router<APIContext>) -> Void = { _ in }) -> Router<APIContext> {
-        let deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
+        var deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
                                    onChange: { change in live?.apply(change) }, deliveries: store, onEnqueued: onEnqueued,
                                    status: status)
+        deps.limits = KeyLimits(maxSubscriptions: configuration.maxSubscriptionsPerKey,
+                                writesPerMinute: configuration.writesPerMinutePerKey)
         let router = APIRouter.make(deps, flights: flights).router
         extra(router)
         return router
@@ -157,7 +159,7 @@ public struct ServeApp: Sendable {
         let app = Application(
             router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
                            status: CombinedStatus(poller: parts.poller, fls: parts.flsPoller),
-                           extra: { metrics.route(on: $0) }),
+                           extra: { metrics.route(on: $0, adminKeyHash: KeyHash.sha256Hex(adminKey)) }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -170,6 +172,10 @@ public struct ServeApp: Sendable {
         )
         // Order matters for shutdown (reverse order): the API stops taking requests first, then
         // the poller stops, then the dispatcher finishes what is in flight, then the janitor.
+        if let (host, port) = SquawkConfiguration.hostPort(configuration.metricsListen) {
+            services.append(.init(service: PrometheusMetrics.Listener(metrics: metrics, host: host, port: port, logger: logger,
+                                                                      onRunning: { announce("metrics: http://\(host):\($0)/metrics") })))
+        }
         services += [
             .init(service: parts.janitor),
             .init(service: parts.dispatcher),

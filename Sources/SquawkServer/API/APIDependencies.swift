@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkStore
 
@@ -25,6 +26,12 @@ public struct APIDependencies: Sendable {
     public var onChange: @Sendable (SubscriptionChange) async -> Void
     /// Overlap window of a secret rotation when the request names none (Hookdeck's 24 h).
     public var defaultRotationOverlap: Duration
+    /// Per-key limits (the admin key has none).
+    public var limits: KeyLimits {
+        didSet { writes = WriteLimiter(perMinute: limits.writesPerMinute) }
+    }
+    /// The write budget of each key, shared by every copy of these dependencies.
+    private(set) var writes: WriteLimiter
 
     public init(
         subscriptions: any SubscriptionStore, keys: any APIKeyStore, rules: SubscriptionRules, adminKeyHash: String?,
@@ -55,6 +62,35 @@ public struct APIDependencies: Sendable {
         self.makeSecret = makeSecret
         self.onChange = onChange
         self.defaultRotationOverlap = defaultRotationOverlap
+        self.limits = KeyLimits()
+        self.writes = WriteLimiter(perMinute: KeyLimits().writesPerMinute)
+    }
+}
+
+/// What one API key may do (documented defaults; `0`: no limit). The admin key is exempt.
+public struct KeyLimits: Sendable, Hashable {
+    /// Subscriptions a key may own (`api.max_subscriptions_per_key`).
+    public var maxSubscriptions: Int
+    /// Creates, updates, secret rotations and enables per minute (`api.writes_per_minute_per_key`).
+    public var writesPerMinute: Int
+
+    public init(maxSubscriptions: Int = 1_000, writesPerMinute: Int = 120) {
+        self.maxSubscriptions = maxSubscriptions
+        self.writesPerMinute = writesPerMinute
+    }
+}
+
+/// ``KeyRateLimit`` behind a lock.
+final class WriteLimiter: Sendable {
+    private let limit: NIOLockedValueBox<KeyRateLimit>
+
+    init(perMinute: Int) {
+        limit = NIOLockedValueBox(KeyRateLimit(perMinute: perMinute))
+    }
+
+    /// Nil: go ahead; else the seconds to wait.
+    func admit(_ key: String, now: Date) -> Int? {
+        limit.withLockedValue { $0.admit(key, now: now) }
     }
 }
 

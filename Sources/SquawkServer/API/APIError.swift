@@ -11,12 +11,15 @@ public struct APIError: Error, Sendable {
     public var code: String
     public var message: String
     public var field: String?
+    /// Seconds for a `Retry-After` header (429s).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "\(what) not found") }
@@ -37,6 +40,7 @@ public struct APIError: Error, Sendable {
         let data = (try? JSONEncoder.api.encode(body)) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

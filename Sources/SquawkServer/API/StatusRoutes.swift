@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SquawkCore
+import SquawkStore
 
 /// What the running service knows about itself, for `/readyz` and `GET /v1/status`.
 public struct ServiceStatus: Encodable, Sendable {
@@ -26,6 +27,22 @@ public struct ServiceStatus: Encodable, Sendable {
     /// The FLS instances, when any is configured.
     public var fls: [FLSInstanceStatus]?
     public var queue: Queue?
+
+    public init(upstreamReady: Bool, servers: [Server], plan: String, planRequestsPerMinute: Double, budgetPerMinute: Int,
+                budgetUsedLastMinute: Int, degraded: Bool, activeSubscriptions: Int, pollingLeader: Bool? = nil,
+                fls: [FLSInstanceStatus]? = nil, queue: Queue? = nil) {
+        self.upstreamReady = upstreamReady
+        self.servers = servers
+        self.plan = plan
+        self.planRequestsPerMinute = planRequestsPerMinute
+        self.budgetPerMinute = budgetPerMinute
+        self.budgetUsedLastMinute = budgetUsedLastMinute
+        self.degraded = degraded
+        self.activeSubscriptions = activeSubscriptions
+        self.pollingLeader = pollingLeader
+        self.fls = fls
+        self.queue = queue
+    }
 
     public struct FLSInstanceStatus: Encodable, Sendable {
         public var name: String
@@ -105,9 +122,30 @@ struct StatusRoutes: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
     }
 
+    /// The admin key sees the whole service; a tenant key the same service facts (servers, plan,
+    /// budget) but only its own subscriptions and deliveries in `activeSubscriptions` and `queue`.
     @Sendable func status(_ request: Request, context: APIContext) async throws -> Response {
-        _ = try context.requireOwner()
-        guard let s = await current() else { throw APIError(.serviceUnavailable, "status_unavailable", "this server runs no poller") }
+        let owner = try context.requireOwner()
+        guard var s = await current() else { throw APIError(.serviceUnavailable, "status_unavailable", "this server runs no poller") }
+        if owner != AuthMiddleware.adminOwner {
+            s.activeSubscriptions = try await activeCount(owner: owner)
+            s.queue = nil
+            if let stats = try? await deps.deliveries?.queueStats(now: deps.now(), owner: owner) {
+                s.queue = .init(pending: stats.pending, inflight: stats.inflight, retrying: stats.retrying,
+                                oldestPendingAgeSeconds: stats.oldestPendingAge)
+            }
+        }
         return try .json(.ok, s)
+    }
+
+    /// `owner`'s active subscriptions, counted page by page.
+    func activeCount(owner: String) async throws -> Int {
+        var count = 0, after: String?
+        repeat {
+            let page = try await deps.subscriptions.list(SubscriptionQuery(ownerKeyId: owner, status: .active, after: after, limit: 1_000))
+            count += page.items.count
+            after = page.nextCursor
+        } while after != nil
+        return count
     }
 }

@@ -12,13 +12,13 @@ struct SubscriptionRoutes: Sendable {
     static let maxPageSize = 200
 
     func register(on routes: RouteTable) {
-        routes.on(.post, "subscriptions", query: ["dryRun"], headers: ["Idempotency-Key"], responses: [200, 201, 403, 409, 413, 415, 422], create)
+        routes.on(.post, "subscriptions", query: ["dryRun"], headers: ["Idempotency-Key"], responses: [200, 201, 403, 409, 413, 415, 422, 429], create)
         routes.on(.get, "subscriptions", query: ["limit", "cursor", "kind", "targetId", "status", "format"], responses: [200], list)
         routes.on(.get, "subscriptions/:id", responses: [200, 404], get)
-        routes.on(.patch, "subscriptions/:id", responses: [200, 404, 413, 415, 422], update)
+        routes.on(.patch, "subscriptions/:id", responses: [200, 404, 413, 415, 422, 429], update)
         routes.on(.delete, "subscriptions/:id", responses: [204, 404], delete)
-        routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 415, 422], rotateSecret)
-        routes.on(.post, "subscriptions/:id/enable", responses: [200, 404], enable)
+        routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 415, 422, 429], rotateSecret)
+        routes.on(.post, "subscriptions/:id/enable", responses: [200, 404, 429], enable)
     }
 
     // MARK: - Handlers
@@ -33,6 +33,8 @@ struct SubscriptionRoutes: Sendable {
         if dryRun {
             return try .json(.ok, DryRunDTO(valid: true, subscription: SubscriptionDTO(subscription), watches: Self.describe(subscription, airports: deps.rules.airports)))
         }
+        try deps.spendWrite(owner)
+        try await deps.checkAllowance(owner)
         var idempotency: IdempotencyRecord?
         if let key = request.headers[.idempotencyKey] {
             guard !key.isEmpty, key.count <= 255 else {
@@ -105,6 +107,7 @@ struct SubscriptionRoutes: Sendable {
         let existing = try await load(context)
         let parsed = try SubscriptionRequest.parse(try await request.jsonBody(context: context), airports: deps.rules.airports)
         let updated = try deps.rules.updated(existing, with: parsed, now: deps.now())
+        try deps.spendWrite(existing.ownerKeyId)
         try await deps.subscriptions.update(updated)
         await deps.onChange(.upserted(updated))
         return try .json(.ok, SubscriptionDTO(updated))
@@ -120,6 +123,7 @@ struct SubscriptionRoutes: Sendable {
 
     @Sendable func rotateSecret(_ request: Request, context: APIContext) async throws -> Response {
         let s = try await load(context)
+        try deps.spendWrite(s.ownerKeyId)
         var overlap = deps.defaultRotationOverlap
         let body = try await request.jsonBody(context: context, optional: true)
         if case .object(let o) = body {
@@ -144,6 +148,7 @@ struct SubscriptionRoutes: Sendable {
 
     @Sendable func enable(_ request: Request, context: APIContext) async throws -> Response {
         var s = try await load(context)
+        try deps.spendWrite(s.ownerKeyId)
         let now = deps.now()
         try await deps.subscriptions.setStatus(id: s.id, status: .active, reason: nil, at: now)
         s.status = .active
@@ -187,6 +192,26 @@ struct SubscriptionRoutes: Sendable {
 }
 
 // MARK: - Request and response helpers
+
+extension APIDependencies {
+    /// Spends one of `owner`'s writes this minute, or answers 429 with `Retry-After` (the admin
+    /// key is exempt).
+    func spendWrite(_ owner: String) throws {
+        guard owner != AuthMiddleware.adminOwner, let wait = writes.admit(owner, now: now()) else { return }
+        throw APIError(.tooManyRequests, "rate_limited",
+                       "this key made \(limits.writesPerMinute) changes in the last minute; retry in \(wait) s", retryAfter: wait)
+    }
+
+    /// Refuses a create past `owner`'s subscription allowance (the admin key is exempt).
+    func checkAllowance(_ owner: String) async throws {
+        guard owner != AuthMiddleware.adminOwner, limits.maxSubscriptions > 0 else { return }
+        let owned = try await subscriptions.count(owner: owner)
+        guard owned < limits.maxSubscriptions else {
+            throw APIError(.unprocessableContent, "subscription_limit",
+                           "this key owns \(owned) subscriptions, the most allowed (\(limits.maxSubscriptions)); delete some first")
+        }
+    }
+}
 
 extension APIContext {
     func requireOwner() throws -> String {
