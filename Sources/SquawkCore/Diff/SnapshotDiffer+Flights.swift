@@ -170,21 +170,27 @@ extension SnapshotDiffer {
     /// Adds an active sample to the leg summary: distance flown and top altitude in the air,
     /// the first movement (`out`) and the first parked sample after the landing (`in`).
     static func follow(_ t: inout FlightTrack, sample s: SampleMotion, wasAirborne: Bool, now: Date) {
-        var leg = t.leg ?? FlightLeg()
+        if t.leg == nil { t.leg = FlightLeg() }
+        // In place through the optional: no copy of the leg (and its strings) per sample.
         if wasAirborne || t.phase.isAirborne {
-            leg.flownNM += Float(Geo.distanceNM(Double(t.latitude), Double(t.longitude), s.latitude, s.longitude))
+            // Samples are at most a few nm apart: the flat-earth distance is within 0.1 % of the
+            // great circle, at a fraction of its cost.
+            let dLat = s.latitude - Double(t.latitude)
+            let dLon = (s.longitude - Double(t.longitude)) * cos(s.latitude * .pi / 180)
+            let dLonWrapped = abs(dLon) > 180 ? 0 : dLon
+            t.leg?.flownNM += Float(60 * (dLat * dLat + dLonWrapped * dLonWrapped).squareRoot())
         }
-        if t.phase.isAirborne { leg.maxAltitude = max(leg.maxAltitude ?? -.infinity, Float(s.altitude)) }
         switch t.phase {
+        case .airborne:
+            if Float(s.altitude) > t.leg?.maxAltitude ?? -.infinity { t.leg?.maxAltitude = Float(s.altitude) }
         case .parked:
-            leg.seenParked = true
-            if leg.onAt != nil, leg.inAt == nil { leg.inAt = now }
+            if t.leg?.seenParked == false { t.leg?.seenParked = true }
+            if t.leg?.onAt != nil, t.leg?.inAt == nil { t.leg?.inAt = now }
         case .taxiing:
-            if leg.seenParked, leg.outAt == nil, leg.offAt == nil, leg.onAt == nil { leg.outAt = now }
-        case .airborne, .landed:
+            if t.leg?.seenParked == true, t.leg?.outAt == nil, t.leg?.offAt == nil, t.leg?.onAt == nil { t.leg?.outAt = now }
+        case .landed:
             break
         }
-        t.leg = leg
     }
 
     /// A flight absent past its grace: a pending touchdown is still a landing, then offline,
