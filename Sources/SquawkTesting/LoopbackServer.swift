@@ -33,6 +33,7 @@ public enum LoopbackServer {
     public static func withServer<Builder: HTTPResponderBuilder, Result>(
         _ router: Builder,
         server: HTTPServerBuilder = .http1(),
+        availableConnections: (any AvailableConnectionsDelegate)? = nil,
         logLevel: Logger.Level = .critical,
         _ body: (_ port: Int) async throws -> Result
     ) async throws -> Result
@@ -43,7 +44,8 @@ public enum LoopbackServer {
         let app = Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil, backlog: 1_024,
+                                 availableConnectionsDelegate: availableConnections),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? 0)
                 portSink.finish()

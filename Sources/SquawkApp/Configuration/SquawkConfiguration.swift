@@ -17,6 +17,10 @@ public struct SquawkConfiguration: Sendable {
     // [server]
     public var host = "127.0.0.1"
     public var port = 8080
+    public var idleTimeout = 60.0
+    public var headTimeout = 10.0
+    public var bodyTimeout = 30.0
+    public var maxConnections = 4_096
     // [store]
     public var storeURL = "./data/squawk.sqlite"
     // [api]
@@ -107,6 +111,10 @@ public struct SquawkConfiguration: Sendable {
     public static let keys: [Key] = [
         .int("server.port", "TCP port of the HTTP API.", \.port, 0...65_535),
         .string("server.host", "Address to listen on (0.0.0.0 for every interface).", \.host),
+        .double("server.idle_timeout_seconds", "A kept-alive connection with no request is closed after this long.", \.idleTimeout, 0.1...3_600),
+        .double("server.head_timeout_seconds", "A connection must send a complete request head within this long of opening or of the last response (slowloris).", \.headTimeout, 0.1...600),
+        .double("server.body_timeout_seconds", "A request body must arrive within this long of its head.", \.bodyTimeout, 0.1...3_600),
+        .int("server.max_connections", "Open API connections at once; past it, new ones wait in the listen backlog. 0: no cap.", \.maxConnections, 0...1_000_000),
         .string("store.url", "SQLite file (a path or sqlite:PATH), or postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require&schema=NAME] for several instances on one database.", \.storeURL),
         .string("api.admin_key", "Admin API key; empty: one is generated into the data directory (admin.key) and printed at start.", \.adminKey, secret: true),
         .strings("api.allow_list", "CIDRs that notifyEndpoint may point to although private (e.g. [\"127.0.0.1/32\"] for a local receiver).", \.allowList,
@@ -149,6 +157,12 @@ public struct SquawkConfiguration: Sendable {
         .string("metrics.listen", "HOST:PORT where Prometheus scrapes GET /metrics without a key (loopback by default; empty: no such listener). On the API port /metrics needs the admin key.",
                 \.metricsListen, check: { $0.isEmpty || SquawkConfiguration.hostPort($0) != nil ? nil : "must be HOST:PORT, e.g. 127.0.0.1:9464, or empty" }),
     ]
+
+    /// The API connections' limits (`server.*_timeout_seconds`, `server.max_connections`).
+    public var connectionLimits: ConnectionLimits {
+        ConnectionLimits(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), headTimeout: .milliseconds(Int64(headTimeout * 1000)),
+                         bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)), maxConnections: maxConnections)
+    }
 
     /// `HOST:PORT` split (`[::1]:9464` for IPv6), nil unless the port is 0…65535.
     public static func hostPort(_ s: String) -> (host: String, port: Int)? {

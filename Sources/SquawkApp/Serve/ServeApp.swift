@@ -160,7 +160,9 @@ public struct ServeApp: Sendable {
             router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
                            status: CombinedStatus(poller: parts.poller, fls: parts.flsPoller),
                            extra: { metrics.route(on: $0, adminKeyHash: KeyHash.sha256Hex(adminKey)) }),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
+            server: configuration.connectionLimits.server(),
+            configuration: configuration.connectionLimits.applicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 for line in ServeBanner.lines(configuration: configuration, port: port, adminKey: adminKey,
