@@ -114,6 +114,11 @@ extension PostgresStore: SubscriptionStore {
             try await conn.query("""
                 INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (\(id), \(newSecret.secret), \(now), NULL)
                 """, logger: self.logger)
+            try await conn.query("""
+                DELETE FROM subscription_secrets WHERE subscription_id = \(id) AND ctid NOT IN
+                  (SELECT ctid FROM subscription_secrets WHERE subscription_id = \(id)
+                   ORDER BY (expires_at IS NULL) DESC, created_at DESC LIMIT \(SigningSecret.maxLive))
+                """, logger: self.logger)
         }
     }
 

@@ -105,6 +105,10 @@ extension SQLiteStore: SubscriptionStore {
             try db.execute(sql: "DELETE FROM subscription_secrets WHERE subscription_id = ? AND expires_at <= ?", arguments: [id, now])
             try db.execute(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, NULL)",
                            arguments: [id, newSecret.secret, now])
+            try db.execute(sql: """
+                DELETE FROM subscription_secrets WHERE subscription_id = ? AND secret NOT IN
+                  (SELECT secret FROM subscription_secrets WHERE subscription_id = ? ORDER BY expires_at IS NULL DESC, created_at DESC LIMIT ?)
+                """, arguments: [id, id, SigningSecret.maxLive])
         }
     }
 

@@ -9,6 +9,10 @@ public struct SigningSecret: Sendable, Hashable, Codable {
     /// `nil` for the current secret; the end of the overlap window for a rotated-out one.
     public var expiresAt: Date?
 
+    /// Live secrets a subscription keeps at most: the current one and two rotated out (Svix and
+    /// Stripe keep a handful too). A rotation past that drops the oldest at once.
+    public static let maxLive = 3
+
     public init(secret: String, createdAt: Date, expiresAt: Date? = nil) {
         self.secret = secret
         self.createdAt = createdAt
@@ -78,7 +82,8 @@ public protocol SubscriptionStore: Sendable {
     func update(_ subscription: Subscription) async throws
     /// Deletes; returns false when there was nothing (for this owner) to delete.
     func delete(id: String, owner: String) async throws -> Bool
-    /// Makes `newSecret` current; the previous current secret expires at `previousExpiresAt`.
+    /// Makes `newSecret` current; the previous current secret expires at `previousExpiresAt`;
+    /// expired secrets are deleted, and of the rest only the ``SigningSecret/maxLive`` newest kept.
     /// Secrets already expired at `newSecret.createdAt` are dropped.
     func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws
     /// The secrets still valid at `now`, current first.

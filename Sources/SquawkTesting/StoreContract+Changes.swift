@@ -100,6 +100,14 @@ extension StoreContract {
         #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(27 * hour)) == [s4, s2Expiring])
         #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(0)).map(\.secret) == [s4.secret, s2.secret])
 
+        // Rotating often keeps at most three live secrets: the newest ones.
+        for n in 5...9 {
+            try await store.rotateSecret(id: sub.id, owner: f.owner, newSecret: f.secret(n, at: 27 * hour + n), previousExpiresAt: f.at(60 * hour))
+        }
+        let live = try await store.secrets(subscriptionId: sub.id, now: f.at(28 * hour))
+        #expect(live.count == SigningSecret.maxLive)
+        #expect(live.map(\.secret) == [f.secret(9, at: 0).secret, f.secret(8, at: 0).secret, f.secret(7, at: 0).secret])
+
         await expectStoreError(.notFound) {
             try await store.rotateSecret(id: f.id(9), owner: f.owner, newSecret: f.secret(9, at: 30 * hour), previousExpiresAt: f.at(31 * hour))
         }

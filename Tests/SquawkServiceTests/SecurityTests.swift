@@ -237,6 +237,42 @@ struct SecurityTests {
         #expect(FileManager.default.fileExists(atPath: file.path + "-wal"))
     }
 
+    @Test("unbounded secret rotation: 50 rotations leave 3 live secrets (3 signatures), their dates shown, never their values")
+    func boundedRotation() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(createBody())) { r in #expect(r.status == .created) }
+            let id = try #require(try await h.store.list(SubscriptionQuery(ownerKeyId: "admin")).items.first?.id)
+            for _ in 0..<50 {
+                try await client.execute(uri: "/v1/subscriptions/\(id)/rotate-secret", method: .post, headers: APIHarness.headers()) { r in
+                    #expect(r.status == .ok)
+                }
+            }
+            let live = try await h.store.secrets(subscriptionId: id, now: Date())
+            #expect(live.count == 3)
+            // What the dispatcher signs with: one signature per live secret.
+            let signed = WebhookSigner.sign(id: "msg_1", timestamp: 1, body: Array("{}".utf8), secrets: live.map(\.secret))
+            #expect(signed.signature.split(separator: " ").count == 3)
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: APIHarness.headers()) { r in
+                let secrets = try #require(try r.object()["secrets"] as? [[String: Any]])
+                #expect(secrets.count == 3)
+                #expect(secrets.allSatisfy { $0["secret"] == nil && $0["createdAt"] is String })
+                #expect(secrets.filter { $0["expiresAt"] is NSNull }.count == 1)
+            }
+            // expiresIn 0: the previous secret stops at once.
+            let current = try #require(live.first?.secret)
+            try await client.execute(uri: "/v1/subscriptions/\(id)/rotate-secret", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"expiresIn": 0}"#)) { r in
+                #expect(r.status == .ok)
+                let secrets = try #require(try r.object()["secrets"] as? [[String: Any]])
+                #expect(secrets.count == 3)
+            }
+            let after = try await h.store.secrets(subscriptionId: id, now: Date())
+            #expect(!after.map(\.secret).contains(current))
+        }
+    }
+
     // MARK: - Tenants
 
     @Test("a revoked key's subscriptions keep delivering: revocation pauses them (key_revoked) and the key is refused")

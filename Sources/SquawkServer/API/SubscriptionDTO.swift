@@ -1,5 +1,6 @@
 import Foundation
 import SquawkCore
+import SquawkStore
 
 /// A subscription as the API shows it. `secret` appears only in the answer to a create or a
 /// rotation: it is never returned again.
@@ -19,6 +20,8 @@ struct SubscriptionDTO: Encodable, Sendable {
     var updatedAt: Date
     var expiresAt: Date?
     var secret: String?
+    /// The live secrets' dates (``SecretInfoDTO``), on `GET` of one subscription.
+    var secrets: [SecretInfoDTO]?
 
     init(_ s: Subscription, secret: String? = nil) {
         id = s.id
@@ -40,7 +43,7 @@ struct SubscriptionDTO: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, target, server, events, filters, notifyEndpoint, format, description, metadata, status, disabledReason
-        case createdAt, updatedAt, expiresAt, secret
+        case createdAt, updatedAt, expiresAt, secret, secrets
     }
 
     /// Nulls are written explicitly (a client sees every field), except `secret`.
@@ -61,6 +64,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(expiresAt, forKey: .expiresAt)
         try c.encodeIfPresent(secret, forKey: .secret)
+        try c.encodeIfPresent(secrets, forKey: .secrets)
     }
 }
 
@@ -84,6 +88,9 @@ extension SubscriptionDTO: DirectJSON {
         // Filters are rare and nested: through their Codable form.
         if let filters, let bytes = try? JSONEncoder.api.encode(filters), let value = try? JSONValue.parse(Array(bytes)) { o["filters"] = value }
         if let secret { o["secret"] = .string(secret) }
+        if let secrets {
+            o["secrets"] = .array(secrets.map { .object(["createdAt": date($0.createdAt), "expiresAt": date($0.expiresAt)]) })
+        }
         return .object(o)
     }
 }
@@ -114,4 +121,25 @@ struct DryRunDTO: Encodable, Sendable {
 struct SecretDTO: Encodable, Sendable {
     var secret: String
     var previousSecretExpiresAt: Date
+    /// Every live secret after the rotation, newest first: when it was made and when it stops
+    /// being valid (null: current). Never the secrets themselves.
+    var secrets: [SecretInfoDTO]
+}
+
+/// A live signing secret, without its value.
+struct SecretInfoDTO: Encodable, Sendable, Hashable {
+    var createdAt: Date
+    var expiresAt: Date?
+
+    init(_ s: SigningSecret) {
+        createdAt = s.createdAt
+        expiresAt = s.expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey { case createdAt, expiresAt }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+    }
 }

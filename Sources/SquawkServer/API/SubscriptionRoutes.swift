@@ -100,7 +100,9 @@ struct SubscriptionRoutes: Sendable {
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Response {
         let s = try await load(context)
-        return try .json(.ok, SubscriptionDTO(s))
+        var dto = SubscriptionDTO(s)
+        dto.secrets = try await deps.subscriptions.secrets(subscriptionId: s.id, now: deps.now()).map(SecretInfoDTO.init)
+        return try .json(.ok, dto)
     }
 
     @Sendable func update(_ request: Request, context: APIContext) async throws -> Response {
@@ -127,12 +129,14 @@ struct SubscriptionRoutes: Sendable {
         var overlap = deps.defaultRotationOverlap
         let body = try await request.jsonBody(context: context, optional: true)
         if case .object(let o) = body {
-            if let extra = o.keys.first(where: { $0 != "overlapSeconds" }) {
-                throw APIError(.unprocessableContent, "unknown_field", "unknown field \"\(extra)\"; allowed: overlapSeconds", field: extra)
+            // `expiresIn` (seconds the current secret stays valid; 0 = now); `overlapSeconds` is its older name.
+            if let extra = o.keys.first(where: { $0 != "expiresIn" && $0 != "overlapSeconds" }) {
+                throw APIError(.unprocessableContent, "unknown_field", "unknown field \"\(extra)\"; allowed: expiresIn", field: extra)
             }
-            if let v = o["overlapSeconds"] {
+            for name in ["overlapSeconds", "expiresIn"] {
+                guard let v = o[name] else { continue }
                 guard let n = v.doubleValue, n >= 0, n <= 7 * 86400, n.rounded() == n else {
-                    throw APIError(.unprocessableContent, "overlap_invalid", "overlapSeconds must be a whole number from 0 to 604800", field: "overlapSeconds")
+                    throw APIError(.unprocessableContent, "overlap_invalid", "\(name) must be a whole number of seconds from 0 to 604800", field: name)
                 }
                 overlap = .seconds(Int(n))
             }
@@ -143,7 +147,8 @@ struct SubscriptionRoutes: Sendable {
         let secret = SigningSecret(secret: deps.makeSecret(), createdAt: now)
         let previousExpires = now.addingTimeInterval(Double(overlap.components.seconds))
         try await deps.subscriptions.rotateSecret(id: s.id, owner: s.ownerKeyId, newSecret: secret, previousExpiresAt: previousExpires)
-        return try .json(.ok, SecretDTO(secret: secret.secret, previousSecretExpiresAt: previousExpires))
+        let live = try await deps.subscriptions.secrets(subscriptionId: s.id, now: now)
+        return try .json(.ok, SecretDTO(secret: secret.secret, previousSecretExpiresAt: previousExpires, secrets: live.map(SecretInfoDTO.init)))
     }
 
     @Sendable func enable(_ request: Request, context: APIContext) async throws -> Response {
