@@ -78,3 +78,56 @@ struct PollBudgetTests {
         #expect(!pro.degraded)
     }
 }
+
+/// Issue 20, item 5: the upstream margin, by value.
+@Suite("Upstream margin")
+struct UpstreamMarginTests {
+    @Test("the poller keeps 90 % of the key's budget by default: 27 of 30, 90 of 100, at least 1")
+    func headroom() {
+        #expect(RequestBudget.headroom(30, share: 0.9) == 27)
+        #expect(RequestBudget.headroom(100, share: 0.9) == 90)
+        #expect(RequestBudget.headroom(1, share: 0.9) == 1)
+        #expect(RequestBudget.headroom(30, share: 1) == 30)
+    }
+
+    @Test("a failed read is retried after 5, 10, 20, 40, then 60 s")
+    func retryDelays() {
+        #expect((1...7).map { RequestBudget.retryDelay(afterFailures: $0) } == [5, 10, 20, 40, 60, 60, 60])
+    }
+
+    @Test("after a 429: nothing before Retry-After, then half the rate for a window, then the full rate")
+    func halving() {
+        var b = RequestBudget(limit: 10)
+        let t0 = Date(timeIntervalSince1970: 10_000)
+        b.block(until: t0.addingTimeInterval(30), now: t0)
+        #expect(b.nextAllowed(at: t0) == t0.addingTimeInterval(30))
+        var sent = 0
+        var t = t0.addingTimeInterval(30)
+        while t < t0.addingTimeInterval(30 + 60) {
+            if b.spend(at: t) { sent += 1 }
+            t = t.addingTimeInterval(1)
+        }
+        #expect(sent == 5)
+        #expect(b.limit(at: t0.addingTimeInterval(30 + 61)) == 10)
+    }
+
+    @Test("with 429s at random, no 60 s window ever holds more than the limit (plain count of the sends)")
+    func neverOverLimit() {
+        var rng = PollBudgetTests.LCG(s: 99)
+        var b = RequestBudget(limit: 27)
+        var sends: [Double] = []
+        var t = 0.0
+        for _ in 0..<20_000 {
+            t += Double.random(in: 0...3, using: &rng)
+            let now = Date(timeIntervalSince1970: t)
+            if Int.random(in: 0..<500, using: &rng) == 0 { b.block(until: now.addingTimeInterval(Double.random(in: 1...60, using: &rng)), now: now) }
+            if b.nextAllowed(at: now) <= now, b.spend(at: now) { sends.append(t) }
+        }
+        var j = 0
+        for i in sends.indices {
+            while j < sends.count, sends[j] < sends[i] + 60 { j += 1 }
+            #expect(j - i <= 27)
+        }
+        #expect(sends.count > 1_000)
+    }
+}

@@ -118,6 +118,7 @@ struct PollerLeadershipTests {
             let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 20), clock: { clock.now })
             var config = PollerConfiguration()
             config.requestsPerMinute = 5
+            config.budgetShare = 1  // the handover is under test here, not the headroom
             let live = LiveSubscriptions()
             let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
                                 live: live, stateStore: store, configuration: config, now: { clock.now },

@@ -11,7 +11,15 @@ import Testing
 /// and can be told to answer 429 for a while. `@unchecked`: `World` is not Sendable; every use
 /// of it goes through the lock.
 final class WorldUpstream: PollingUpstream, @unchecked Sendable {
-    struct Log { var requests: [(at: Date, what: String)] = []; var limitedUntil: Date?; var retryAfter: Duration? }
+    struct Log {
+        var requests: [(at: Date, what: String)] = []; var limitedUntil: Date?; var retryAfter: Duration?
+        /// Enforce the Live API's own limit: more than this many requests in a 60 s window is a 429.
+        var enforce: Int?
+        var rateLimited = 0
+        /// `sessions` fails (a connection error) until then.
+        var sessionsDownUntil: Date?
+    }
+    struct Down: Error {}
     let world: NIOLockedValueBox<World>
     let log = NIOLockedValueBox(Log())
     let clock: @Sendable () -> Date
@@ -26,9 +34,14 @@ final class WorldUpstream: PollingUpstream, @unchecked Sendable {
         let limited = log.withLockedValue { l -> Duration?? in
             l.requests.append((now, what))
             if let until = l.limitedUntil, now < until { return .some(l.retryAfter) }
+            if let limit = l.enforce, l.requests.filter({ now.timeIntervalSince($0.at) < 60 }).count > limit {
+                l.rateLimited += 1
+                return .some(.seconds(30))
+            }
             return nil
         }
         if let retryAfter = limited { throw UpstreamRateLimited(retryAfter: retryAfter) }
+        if what == "sessions", let down = log.withLockedValue({ $0.sessionsDownUntil }), now < down { throw Down() }
     }
 
     private func snapshot(_ server: String) -> Snapshot {
@@ -119,6 +132,39 @@ struct PollerTests {
             worst = max(worst, j - i)
         }
         return worst
+    }
+
+    @Test("a simulated hour of a mixed load against an upstream that enforces 30/min: no 429, no minute over 27")
+    func upstreamMargin() async throws {
+        let subs = [
+            Self.subscription(1, .init(kind: .server, id: "Expert Server")),
+            Self.subscription(2, .init(kind: .airport, id: "KLAX")),
+            Self.subscription(3, .init(kind: .airport, id: "EGLL")),
+            Self.subscription(4, .init(kind: .callsign, id: "DAL*")),
+            Self.subscription(5, .init(kind: .user, id: "someone")),
+        ]
+        let h = try await Harness(subscriptions: subs)
+        h.upstream.log.withLockedValue { $0.enforce = 30 }
+        await h.run(for: 3_600)
+        let requests = h.upstream.requests
+        #expect(requests.count > 27 * 50, "it polled the hour through")
+        #expect(h.upstream.log.withLockedValue { $0.rateLimited } == 0)
+        #expect(Self.maxPerMinute(requests.map(\.at)) <= 27)
+    }
+
+    @Test("a failed sessions read is retried after 5, 10, 20, 40, 60 s; ready within a minute of the upstream coming back")
+    func sessionsBackOff() async throws {
+        let h = try await Harness(subscriptions: [Self.subscription(1, .init(kind: .server, id: "Expert Server"))])
+        let back = PollerTests.start.addingTimeInterval(200)
+        h.upstream.log.withLockedValue { $0.sessionsDownUntil = back }
+        await h.run(for: 400)
+        let sessions = h.upstream.requests.filter { $0.what == "sessions" }.map { $0.at.timeIntervalSince(PollerTests.start) }
+        let gaps = zip(sessions.dropFirst(), sessions).map { ($0 - $1).rounded() }
+        #expect(Array(gaps.prefix(6)) == [5, 10, 20, 40, 60, 60])
+        let firstSuccess = try #require(sessions.first { $0 >= 200 })
+        #expect(firstSuccess <= 200 + 60)
+        let ready = await h.poller.status(now: h.clock.now).upstreamReady
+        #expect(ready)
     }
 
     @Test("the budget holds whatever the subscriptions ask for", arguments: [5, 12, 30])

@@ -33,6 +33,7 @@ public struct SquawkConfiguration: Sendable {
     public var liveAPIKey = ""
     public var liveAPIBaseURL = "https://api.infiniteflight.com"
     public var requestsPerMinute = 30
+    public var budgetShare = 0.9
     // [poller]
     public var flightsInterval = 15.0
     public var sessionsInterval = 600.0
@@ -128,6 +129,7 @@ public struct SquawkConfiguration: Sendable {
         .string("liveapi.base_url", "Base URL of the Live API.", \.liveAPIBaseURL,
                 check: { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? nil : "must be an http(s) URL" }),
         .int("liveapi.requests_per_minute", "The whole process's Live API budget (30 for a standard key).", \.requestsPerMinute, 1...600),
+        .double("liveapi.budget_share", "Share of that budget the poller uses (0.9: 27 of 30), headroom for clock skew and retries; a 429 also halves the rate for a minute after its Retry-After.", \.budgetShare, 0.1...1),
         .double("poller.flights_interval_seconds", "Flights and ATC poll interval, per server (the API's minimum is 15).", \.flightsInterval, 15...3_600),
         .double("poller.sessions_interval_seconds", "Sessions poll interval.", \.sessionsInterval, 60...86_400),
         .double("poller.approach_distance_nm", "Distance from the destination that raises flight.approaching.", \.approachDistanceNM, 1...1_000),

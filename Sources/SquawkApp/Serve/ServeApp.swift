@@ -109,6 +109,7 @@ public struct ServeApp: Sendable {
                                      onEnqueued: { dispatcher.wake() })
         var pollerConfig = PollerConfiguration()
         pollerConfig.requestsPerMinute = c.requestsPerMinute
+        pollerConfig.budgetShare = c.budgetShare
         pollerConfig.flightsInterval = c.flightsInterval
         pollerConfig.sessionsInterval = c.sessionsInterval
         pollerConfig.diff.approachingDistanceNM = c.approachDistanceNM

@@ -10,6 +10,11 @@ import SquawkStore
 public struct PollerConfiguration: Sendable {
     /// The whole process's Live API budget, requests per minute (30 for a standard key).
     public var requestsPerMinute = 30
+    /// The share of that budget the poller uses (0.9: 27 of 30), so clock skew, a retried
+    /// request or a second client on the key never meet the upstream's limit.
+    public var budgetShare = 0.9
+    /// The limit the poller keeps to.
+    public var effectiveRequestsPerMinute: Int { RequestBudget.headroom(requestsPerMinute, share: budgetShare) }
     /// Flights/ATC interval per server; never below the API's 15 s.
     public var flightsInterval: Double = 15
     public var sessionsInterval: Double = 600
@@ -44,6 +49,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
     struct State {
         var budget: RequestBudget
         var servers: [ServerRef] = []
+        /// Sessions reads that failed in a row (retried with ``RequestBudget/retryDelay(afterFailures:)``).
+        var sessionFailures = 0
         var lastRun: [PollTask: Date] = [:]
         var diff: [String: DiffState] = [:]
         var loaded = false
@@ -76,7 +83,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         self.configuration = configuration
         self.logger = logger
         self.now = now
-        state = NIOLockedValueBox(State(budget: RequestBudget(limit: configuration.requestsPerMinute)))
+        state = NIOLockedValueBox(State(budget: RequestBudget(limit: configuration.effectiveRequestsPerMinute)))
     }
 
     // MARK: - Service
@@ -148,7 +155,8 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         }
         var tasks = needs.tasks(for: interests, now: now, maxFlightPlans: configuration.maxFlightPlans)
         if tasks.contains(where: { if case .flights = $0 { true } else { false } }) { tasks.insert(.aircraftNames) }
-        return PollPlan.make(tasks: tasks, limit: configuration.requestsPerMinute,
+        let limit = state.withLockedValue { $0.budget.limit(at: now) }
+        return PollPlan.make(tasks: tasks, limit: limit,
                              minimumFlightsInterval: configuration.flightsInterval, sessionsInterval: configuration.sessionsInterval)
     }
 
@@ -164,7 +172,10 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
             var best: (task: PollTask, at: Date)?
             var earliest = now.addingTimeInterval(60)
             for e in candidates {
-                let at = s.lastRun[e.task].map { $0.addingTimeInterval(e.interval) } ?? now
+                // A failed sessions read is retried soon (5 s doubling to 60 s), not a whole interval later.
+                let failures = e.task == .sessions ? s.sessionFailures : 0
+                let interval = failures > 0 ? RequestBudget.retryDelay(afterFailures: failures) : e.interval
+                let at = s.lastRun[e.task].map { $0.addingTimeInterval(interval) } ?? now
                 if at <= now {
                     if best == nil || e.task < best!.task || (!(best!.task < e.task) && at < best!.at) { best = (e.task, at) }
                 } else {
@@ -214,8 +225,13 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
         do {
             switch task {
             case .sessions:
-                let servers = try await upstream.servers()
-                state.withLockedValue { $0.servers = servers }
+                do {
+                    let servers = try await upstream.servers()
+                    state.withLockedValue { $0.servers = servers; $0.sessionFailures = 0 }
+                } catch {
+                    state.withLockedValue { $0.sessionFailures += 1 }
+                    throw error
+                }
             case .flights(let server):
                 let flights = try await upstream.flightSamples(server: server)
                 var atc: [ATCFrequency]?
@@ -368,7 +384,7 @@ public final class Poller: Service, LiveFlightDirectory, ServiceStatusProvider, 
                                      flights: s.latest[ref.id]?.flights.count ?? 0)
             }
             return ServiceStatus(upstreamReady: !s.servers.isEmpty, servers: servers, plan: plan.summary,
-                                 planRequestsPerMinute: plan.requestsPerMinute, budgetPerMinute: configuration.requestsPerMinute,
+                                 planRequestsPerMinute: plan.requestsPerMinute, budgetPerMinute: configuration.effectiveRequestsPerMinute,
                                  budgetUsedLastMinute: s.budget.used(at: now), degraded: plan.degraded,
                                  activeSubscriptions: active, pollingLeader: gate?.isLeader(at: now), queue: nil)
         }
