@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SquawkCore
 import SquawkPostgres
 import SquawkSQLite
 import SquawkStore
@@ -32,7 +33,7 @@ public struct Composition: Sendable {
                 throw ConfigurationError(key: "store.url", "store.url: \(error.message)")
             }
             // The dispatcher keeps up to 3 batches in flight; the API, poller and janitor share the rest.
-            return PostgresStore(url: url, maximumConnections: 20, logger: logger)
+            return PostgresStore(url: url, maximumConnections: 20, logger: logger, sealer: try sealer())
         }
         guard let path = configuration.sqlitePath else {
             // The URL is not echoed: a database URL can carry a password.
@@ -47,8 +48,17 @@ public struct Composition: Sendable {
         } catch {
             throw ConfigurationError(key: "store.url", "store.url: cannot create \(directory): \(error.localizedDescription)")
         }
-        do { return try SQLiteStore(path: path) } catch {
+        let sealer = try self.sealer()
+        do { return try SQLiteStore(path: path, sealer: sealer) } catch {
             throw ConfigurationError(key: "store.url", "store.url: cannot open \(path): \(error)")
+        }
+    }
+
+    /// The webhook-secret key `secrets.key` names (nil: secrets stored as issued).
+    public func sealer() throws -> SecretSealer? {
+        guard !configuration.secretsKey.isEmpty else { return nil }
+        do { return try SecretSealer(base64Key: configuration.secretsKey) } catch {
+            throw ConfigurationError(key: "secrets.key", "secrets.key: \(error.description)")
         }
     }
 

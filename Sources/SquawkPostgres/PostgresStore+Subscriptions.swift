@@ -5,7 +5,7 @@ import SquawkStore
 
 // MARK: - SubscriptionStore
 
-extension PostgresStore: SubscriptionStore {
+extension PostgresStore: SubscriptionStore, SecretResealing {
     /// Inserts the subscription, its first secret and the idempotency record in one transaction.
     /// Creates under one (owner, idempotency key) are serialised by a transaction-scoped advisory
     /// lock, so two instances retrying the same request at once still create one subscription.
@@ -112,13 +112,27 @@ extension PostgresStore: SubscriptionStore {
                 """, logger: self.logger)
             try await conn.query("DELETE FROM subscription_secrets WHERE subscription_id = \(id) AND expires_at <= \(now)", logger: self.logger)
             try await conn.query("""
-                INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (\(id), \(newSecret.secret), \(now), NULL)
+                INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (\(id), \(sealer.seal(newSecret.secret)), \(now), NULL)
                 """, logger: self.logger)
             try await conn.query("""
                 DELETE FROM subscription_secrets WHERE subscription_id = \(id) AND ctid NOT IN
                   (SELECT ctid FROM subscription_secrets WHERE subscription_id = \(id)
                    ORDER BY (expires_at IS NULL) DESC, created_at DESC LIMIT \(SigningSecret.maxLive))
                 """, logger: self.logger)
+        }
+    }
+
+    public func resealSecrets(with newSealer: SecretSealer?) async throws -> Int {
+        try await transaction { conn in
+            let rows = try await self.rows(conn, "SELECT subscription_id, secret FROM subscription_secrets FOR UPDATE")
+            for r in rows {
+                let id = try r[0].decode(String.self), raw = try r[1].decode(String.self)
+                let plain: String
+                do throws(SecretSealer.KeyError) { plain = try self.sealer.open(raw) } catch { throw StoreError(.unavailable, error.description) }
+                try await conn.query("UPDATE subscription_secrets SET secret = \(newSealer.seal(plain)) WHERE subscription_id = \(id) AND secret = \(raw)",
+                                     logger: self.logger)
+            }
+            return rows.count
         }
     }
 
@@ -188,7 +202,7 @@ extension PostgresStore: SubscriptionStore {
         try await conn.query(PostgresQuery(unsafeSQL: PostgresColumns.insertSubscription, binds: binds), logger: logger)
         try await conn.query("""
             INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at)
-            VALUES (\(subscription.id), \(secret.secret), \(secret.createdAt.pg), \(secret.expiresAt?.pg)::timestamptz)
+            VALUES (\(subscription.id), \(sealer.seal(secret.secret)), \(secret.createdAt.pg), \(secret.expiresAt?.pg)::timestamptz)
             """, logger: logger)
     }
 
@@ -201,8 +215,12 @@ extension PostgresStore: SubscriptionStore {
             WHERE subscription_id = ANY(\(subscriptionIds)) AND (expires_at IS NULL OR expires_at > \(now.pg))
             ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
             """) {
+            let secret: String
+            do { secret = try sealer.open(try r[1].decode(String.self)) } catch let e as SecretSealer.KeyError {
+                throw StoreError(.unavailable, e.description)
+            }
             result[try r[0].decode(String.self), default: []].append(SigningSecret(
-                secret: try r[1].decode(String.self), createdAt: try r[2].decode(PostgresTimestamp.self).date,
+                secret: secret, createdAt: try r[2].decode(PostgresTimestamp.self).date,
                 expiresAt: try r[3].decode(PostgresTimestamp?.self)?.date))
         }
         return result

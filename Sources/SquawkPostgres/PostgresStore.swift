@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SquawkCore
 import SquawkStore
 
 /// The PostgreSQL backend of the store protocols, over a PostgresNIO `PostgresClient` (a
@@ -30,10 +31,14 @@ public final class PostgresStore: Service, StoreLifecycle, Sendable {
     /// The same server and credentials for one direct connection: ``migrate()`` tries it first,
     /// so a wrong password or an unreachable server fails at once instead of after the deadline.
     let probeConfiguration: PostgresConnection.Configuration?
+    /// Encrypts webhook secrets at rest (`secrets.key`); nil: stored as issued.
+    public let sealer: SecretSealer?
 
     /// A store on the database `url` names (parsed with ``PostgresURL``). Nothing connects until
     /// ``run()``. `maximumConnections` bounds the pool.
-    public init(url: PostgresURL, maximumConnections: Int = 20, logger: Logger = Logger(label: "squawk.postgres")) {
+    public init(url: PostgresURL, maximumConnections: Int = 20, logger: Logger = Logger(label: "squawk.postgres"),
+                sealer: SecretSealer? = nil) {
+        self.sealer = sealer
         var configuration: PostgresClient.Configuration
         if let directory = url.socketDirectory {
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,

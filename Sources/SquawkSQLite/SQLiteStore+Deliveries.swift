@@ -90,7 +90,7 @@ extension SQLiteStore: DeliveryStore {
     /// group, and marks them inflight until `now + lease`. Then returns them in due order with
     /// their event, subscription and the secrets valid at `now` (current first).
     ///
-    /// The details are read after the commit, on a reader connection (``claimDetails(_:ids:now:)``): the
+    /// The details are read after the commit, on a reader connection (``claimDetails(_:ids:now:sealer:)``): the
     /// write transaction holds the database's one writer and does only what must be atomic.
     /// A claimed delivery whose subscription was deleted in between is gone and not returned.
     ///
@@ -119,12 +119,13 @@ extension SQLiteStore: DeliveryStore {
             return ids
         }
         guard !ids.isEmpty else { return [] }
-        return try await read { db in try Self.claimDetails(db, ids: ids, now: now) }
+        let sealer = self.sealer
+        return try await read { db in try Self.claimDetails(db, ids: ids, now: now, sealer: sealer) }
     }
 
     /// The claimed deliveries `ids` (in that order) with their event, subscription, secrets
     /// valid at `now` and continuous-failure start. Ids no longer stored are left out.
-    static func claimDetails(_ db: Database, ids: [String], now: Date) throws -> [ClaimedDelivery] {
+    static func claimDetails(_ db: Database, ids: [String], now: Date, sealer: SecretSealer?) throws -> [ClaimedDelivery] {
         let idArray = jsonArray(ids)
         var deliveries: [String: Delivery] = [:]
         try DirectStatement(db, sql: """
@@ -152,7 +153,7 @@ extension SQLiteStore: DeliveryStore {
             subscriptions[subscription.id] = subscription
             if let since = row.optionalReal(SubscriptionColumns.count) { failingSince[subscription.id] = Date(timeIntervalSince1970: since) }
         }
-        let secrets = try validSecrets(db, subscriptionIds: subscriptionIds, now: now)
+        let secrets = try validSecrets(db, subscriptionIds: subscriptionIds, now: now, sealer: sealer)
         return ids.compactMap { id in
             // Foreign keys guarantee the event and the subscription of a delivery row.
             guard let delivery = deliveries[id], let event = events[delivery.eventId],

@@ -5,7 +5,7 @@ import SquawkStore
 
 // MARK: - SubscriptionStore
 
-extension SQLiteStore: SubscriptionStore {
+extension SQLiteStore: SubscriptionStore, SecretResealing {
     /// Inserts the subscription, its first secret and the idempotency record in one transaction.
     /// The idempotency record is keyed by `(subscription.ownerKeyId, idempotency.key)` and
     /// points at `subscription.id` (its own `subscriptionId` is not consulted). It is deleted with
@@ -27,7 +27,7 @@ extension SQLiteStore: SubscriptionStore {
                     return (existing, false)
                 }
             }
-            try Self.insert(db, subscription, secret: secret)
+            try Self.insert(db, subscription, secret: secret, sealer: self.sealer)
             if let idempotency {
                 try db.cachedStatement(sql: """
                     INSERT INTO idempotency_keys (owner_key_id, idempotency_key, request_hash, subscription_id, created_at)
@@ -104,7 +104,7 @@ extension SQLiteStore: SubscriptionStore {
                            arguments: [previousExpiresAt.timeIntervalSince1970, id])
             try db.execute(sql: "DELETE FROM subscription_secrets WHERE subscription_id = ? AND expires_at <= ?", arguments: [id, now])
             try db.execute(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, NULL)",
-                           arguments: [id, newSecret.secret, now])
+                           arguments: [id, self.sealer.seal(newSecret.secret), now])
             try db.execute(sql: """
                 DELETE FROM subscription_secrets WHERE subscription_id = ? AND secret NOT IN
                   (SELECT secret FROM subscription_secrets WHERE subscription_id = ? ORDER BY expires_at IS NULL DESC, created_at DESC LIMIT ?)
@@ -115,7 +115,7 @@ extension SQLiteStore: SubscriptionStore {
     /// Secrets with no expiry or an expiry after `now`: the current one first, then the
     /// rotated-out ones, newest first.
     public func secrets(subscriptionId: String, now: Date) async throws -> [SigningSecret] {
-        try await read { db in try Self.validSecrets(db, subscriptionIds: [subscriptionId], now: now)[subscriptionId] ?? [] }
+        try await read { db in try Self.validSecrets(db, subscriptionIds: [subscriptionId], now: now, sealer: self.sealer)[subscriptionId] ?? [] }
     }
 
     /// Sets status and reason (whatever the owner) and `updated_at = at`; `.notFound` when absent.
@@ -157,7 +157,7 @@ extension SQLiteStore: SubscriptionStore {
     public func createBatch(_ items: [(Subscription, SigningSecret)]) async throws {
         let items = items.map { Pair(subscription: $0.0, secret: $0.1) }
         try await write { db in
-            for item in items { try Self.insert(db, item.subscription, secret: item.secret) }
+            for item in items { try Self.insert(db, item.subscription, secret: item.secret, sealer: self.sealer) }
         }
     }
 
@@ -167,26 +167,47 @@ extension SQLiteStore: SubscriptionStore {
         var secret: SigningSecret
     }
 
+    // MARK: - Secrets at rest
+
+    public func resealSecrets(with newSealer: SecretSealer?) async throws -> Int {
+        let sealer = self.sealer
+        return try await write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT subscription_id, secret FROM subscription_secrets")
+            for row in rows {
+                let id: String = row[0], raw: String = row[1]
+                let plain: String
+                do throws(SecretSealer.KeyError) { plain = try sealer.open(raw) } catch { throw StoreError(.unavailable, error.description) }
+                try db.execute(sql: "UPDATE subscription_secrets SET secret = ? WHERE subscription_id = ? AND secret = ?",
+                               arguments: [newSealer.seal(plain), id, raw])
+            }
+            return rows.count
+        }
+    }
+
     // MARK: - Statements
 
     /// Inserts a subscription row and its current secret.
-    static func insert(_ db: Database, _ subscription: Subscription, secret: SigningSecret) throws {
+    static func insert(_ db: Database, _ subscription: Subscription, secret: SigningSecret, sealer: SecretSealer?) throws {
         try db.cachedStatement(sql: SubscriptionColumns.insertSQL).execute(arguments: SubscriptionColumns.arguments(subscription))
         try db.cachedStatement(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [subscription.id, secret.secret, secret.createdAt.timeIntervalSince1970, secret.expiresAt?.timeIntervalSince1970])
+            .execute(arguments: [subscription.id, sealer.seal(secret.secret), secret.createdAt.timeIntervalSince1970,
+                                 secret.expiresAt?.timeIntervalSince1970])
     }
 
     /// The secrets of each subscription that are valid at `now` (no expiry, or an expiry after
     /// `now`), current first, then rotated-out ones, newest first. Subscriptions with none are absent.
     /// One query for any number of subscriptions (the dispatcher's claims need many at once).
-    static func validSecrets(_ db: Database, subscriptionIds: [String], now: Date) throws -> [String: [SigningSecret]] {
+    static func validSecrets(_ db: Database, subscriptionIds: [String], now: Date, sealer: SecretSealer?) throws -> [String: [SigningSecret]] {
         var result: [String: [SigningSecret]] = [:]
         try DirectStatement(db, sql: """
             SELECT subscription_id, secret, created_at, expires_at FROM subscription_secrets
             WHERE subscription_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
             ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
             """).run([.text(jsonArray(subscriptionIds)), .real(now.timeIntervalSince1970)]) { row in
-            result[row.text(0), default: []].append(SigningSecret(secret: row.text(1), createdAt: Date(timeIntervalSince1970: row.real(2)),
+            let raw = row.text(1)
+            let secret: String
+            do throws(SecretSealer.KeyError) { secret = try sealer.open(raw) } catch { throw StoreError(.unavailable, error.description) }
+            result[row.text(0), default: []].append(SigningSecret(secret: secret, createdAt: Date(timeIntervalSince1970: row.real(2)),
                                                                   expiresAt: row.optionalReal(3).map(Date.init(timeIntervalSince1970:))))
         }
         return result

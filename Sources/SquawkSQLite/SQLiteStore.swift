@@ -24,6 +24,8 @@ public final class SQLiteStore: Sendable {
     public let path: String?
     /// A directory removed when the store is released (temporary stores only).
     private let ownedDirectory: URL?
+    /// Encrypts webhook secrets at rest (`secrets.key`); nil: stored as issued.
+    public let sealer: SecretSealer?
 
     // MARK: - Process settings
 
@@ -53,11 +55,12 @@ public final class SQLiteStore: Sendable {
     /// Opens (creating if needed) the database file at `path` and applies pending migrations.
     /// The parent directory must exist. The file (and SQLite's `-wal` and `-shm` files, which
     /// take its mode) is readable by its owner only (`0600`): it holds webhook secrets.
-    public convenience init(path: String) throws {
-        try self.init(path: path, ownedDirectory: nil)
+    public convenience init(path: String, sealer: SecretSealer? = nil) throws {
+        try self.init(path: path, ownedDirectory: nil, sealer: sealer)
     }
 
-    private init(path: String, ownedDirectory: URL?) throws {
+    private init(path: String, ownedDirectory: URL?, sealer: SecretSealer? = nil) throws {
+        self.sealer = sealer
         try Self.createPrivately(path)
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration())
@@ -71,6 +74,7 @@ public final class SQLiteStore: Sendable {
     }
 
     private init(inMemory queue: DatabaseQueue) throws {
+        self.sealer = nil
         do {
             try SQLiteMigrations.migrator.migrate(queue)
         } catch let error as DatabaseError {

@@ -1,4 +1,5 @@
 import Foundation
+import SquawkCore
 
 /// Leadership of one job among the instances sharing a store (one poller per upstream for the
 /// whole cluster, so the Live API budget holds for all instances together).
@@ -27,3 +28,11 @@ public protocol StoreLifecycle: Sendable {
 
 /// Everything `squawk serve` needs of a store, whatever the backend.
 public typealias StoreBackend = SubscriptionStore & APIKeyStore & DeliveryStore & PollerStateStore & LeaderElection & StoreLifecycle
+    & SecretResealing
+
+/// Re-encrypting the stored webhook secrets (`squawk secrets reseal`).
+public protocol SecretResealing: Sendable {
+    /// In one transaction: every stored secret is opened with the store's own key (plain ones as
+    /// they are) and written sealed with `newSealer` (nil: plain). Returns how many were rewritten.
+    func resealSecrets(with newSealer: SecretSealer?) async throws -> Int
+}

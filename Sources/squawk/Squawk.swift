@@ -8,7 +8,7 @@ struct Squawk: AsyncParsableCommand {
         commandName: "squawk",
         abstract: "Infinite Flight Live API → flight-status webhooks.",
         version: SquawkApp.version,
-        subcommands: [ServeCommand.self, ConfigCommand.self, SimulateCommand.self, RecordCommand.self, ReceiveCommand.self, KeysCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ConfigCommand.self, SimulateCommand.self, RecordCommand.self, ReceiveCommand.self, KeysCommand.self, SecretsCommand.self, BenchCommand.self]
     )
 
     /// ArgumentParser's own entry point, after the process-wide settings.

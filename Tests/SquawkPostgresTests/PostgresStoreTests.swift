@@ -9,6 +9,34 @@ import Testing
 /// leadership leases, and secrets kept out of errors.
 @Suite("PostgreSQL store", PostgresTestDatabase.available)
 struct PostgresStoreTests {
+    @Test("webhook secrets are stored sealed with secrets.key, open only with it, and reseal to a new key")
+    func sealedSecrets() async throws {
+        let schema = PostgresTestDatabase.freshSchema()
+        let url = try PostgresTestDatabase.url(schema: schema)
+        let keyA = try SecretSealer(base64Key: SecretSealer.newKey()), keyB = try SecretSealer(base64Key: SecretSealer.newKey())
+        let secret = "whsec_cG9zdGdyZXMtc2VhbGVkLXNlY3JldC10ZXN0LTQ1Ng=="
+        let sub = Subscription(id: "sub_pg_sealed", ownerKeyId: "admin", target: .init(kind: .callsign, id: "DAL1"), events: [.takeoff],
+                               notifyEndpoint: "https://hooks.example.com/x", createdAt: Date())
+        let sealed = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger, sealer: keyA)
+        try await sealed.withRunning {
+            _ = try await sealed.create(sub, secret: SigningSecret(secret: secret, createdAt: Date()), idempotency: nil)
+            let opened = try await sealed.secrets(subscriptionId: sub.id, now: Date()).map(\.secret)
+            #expect(opened == [secret])
+            let count = try await sealed.resealSecrets(with: keyB)
+            #expect(count == 1)
+        }
+        let plain = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
+        try await plain.withRunning {
+            await #expect(throws: StoreError.self) { try await plain.secrets(subscriptionId: sub.id, now: Date()) }
+        }
+        let rotated = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger, sealer: keyB)
+        try await rotated.withRunning {
+            let opened = try await rotated.secrets(subscriptionId: sub.id, now: Date()).map(\.secret)
+            #expect(opened == [secret])
+        }
+        try await PostgresTestDatabase.dropSchema(schema)
+    }
+
     @Test("two stores migrating one schema at once both succeed, and each migration runs once")
     func concurrentMigrations() async throws {
         let schema = PostgresTestDatabase.freshSchema()

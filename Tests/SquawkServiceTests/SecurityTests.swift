@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import SquawkCore
 import SquawkHTTP
 import SquawkServer
+import SquawkSQLite
 import SquawkStore
 import SquawkTesting
 import Testing
@@ -271,6 +272,40 @@ struct SecurityTests {
             let after = try await h.store.secrets(subscriptionId: id, now: Date())
             #expect(!after.map(\.secret).contains(current))
         }
+    }
+
+    @Test("a stolen database file gives away no webhook secret once secrets.key is set; the key can be changed (reseal)")
+    func secretsEncryptedAtRest() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-seal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func fileBytes(_ path: String) -> Data {
+            ["", "-wal"].reduce(into: Data()) { $0 += (FileManager.default.contents(atPath: path + $1) ?? Data()) }
+        }
+        let secret = "whsec_c3RvbGVuLWRhdGFiYXNlLXRlc3Qtc2VjcmV0LTEyMw=="
+        let sub = Subscription(id: "sub_sealed", ownerKeyId: "admin", target: .init(kind: .callsign, id: "DAL1"), events: [.takeoff],
+                               notifyEndpoint: "https://hooks.example.com/x", createdAt: Date())
+        // Control: without a key the secret is in the file as issued.
+        let plainPath = directory.appendingPathComponent("plain.sqlite").path
+        do {
+            let store = try SQLiteStore(path: plainPath)
+            _ = try await store.create(sub, secret: SigningSecret(secret: secret, createdAt: Date()), idempotency: nil)
+        }
+        #expect(fileBytes(plainPath).range(of: Data(secret.utf8)) != nil)
+
+        let keyA = try SecretSealer(base64Key: SecretSealer.newKey()), keyB = try SecretSealer(base64Key: SecretSealer.newKey())
+        let path = directory.appendingPathComponent("sealed.sqlite").path
+        let sealed = try SQLiteStore(path: path, sealer: keyA)
+        _ = try await sealed.create(sub, secret: SigningSecret(secret: secret, createdAt: Date()), idempotency: nil)
+        #expect(fileBytes(path).range(of: Data(secret.utf8)) == nil)
+        #expect(try await sealed.secrets(subscriptionId: sub.id, now: Date()).map(\.secret) == [secret])
+        // Without the key, or with another, the store refuses rather than sign with garbage.
+        await #expect(throws: StoreError.self) { try await SQLiteStore(path: path).secrets(subscriptionId: sub.id, now: Date()) }
+        await #expect(throws: StoreError.self) { try await SQLiteStore(path: path, sealer: keyB).secrets(subscriptionId: sub.id, now: Date()) }
+        // Changing the key.
+        #expect(try await sealed.resealSecrets(with: keyB) == 1)
+        #expect(try await SQLiteStore(path: path, sealer: keyB).secrets(subscriptionId: sub.id, now: Date()).map(\.secret) == [secret])
+        await #expect(throws: StoreError.self) { try await SQLiteStore(path: path, sealer: keyA).secrets(subscriptionId: sub.id, now: Date()) }
     }
 
     // MARK: - Tenants

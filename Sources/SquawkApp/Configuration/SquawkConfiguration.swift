@@ -34,6 +34,8 @@ public struct SquawkConfiguration: Sendable {
     public var liveAPIBaseURL = "https://api.infiniteflight.com"
     public var requestsPerMinute = 30
     public var budgetShare = 0.9
+    // [secrets]
+    public var secretsKey = ""
     // [poller]
     public var flightsInterval = 15.0
     public var sessionsInterval = 600.0
@@ -156,6 +158,8 @@ public struct SquawkConfiguration: Sendable {
                 check: { ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains($0) ? nil : "must be one of trace, debug, info, notice, warning, error, critical" }),
         .string("log.format", "text or json (one JSON object per line).", \.logFormat,
                 check: { ["text", "json"].contains($0) ? nil : "must be text or json" }),
+.string("secrets.key", "32 random bytes in base64 (squawk secrets new-key): webhook secrets are stored encrypted with it (AES-256-GCM). Change it with squawk secrets reseal. Empty: stored as issued.",
+                \.secretsKey, secret: true),
         .string("metrics.listen", "HOST:PORT where Prometheus scrapes GET /metrics without a key (loopback by default; empty: no such listener). On the API port /metrics needs the admin key.",
                 \.metricsListen, check: { $0.isEmpty || SquawkConfiguration.hostPort($0) != nil ? nil : "must be HOST:PORT, e.g. 127.0.0.1:9464, or empty" }),
     ]
