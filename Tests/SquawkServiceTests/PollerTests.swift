@@ -134,39 +134,6 @@ struct PollerTests {
         return worst
     }
 
-    @Test("a simulated hour of a mixed load against an upstream that enforces 30/min: no 429, no minute over 27")
-    func upstreamMargin() async throws {
-        let subs = [
-            Self.subscription(1, .init(kind: .server, id: "Expert Server")),
-            Self.subscription(2, .init(kind: .airport, id: "KLAX")),
-            Self.subscription(3, .init(kind: .airport, id: "EGLL")),
-            Self.subscription(4, .init(kind: .callsign, id: "DAL*")),
-            Self.subscription(5, .init(kind: .user, id: "someone")),
-        ]
-        let h = try await Harness(subscriptions: subs)
-        h.upstream.log.withLockedValue { $0.enforce = 30 }
-        await h.run(for: 3_600)
-        let requests = h.upstream.requests
-        #expect(requests.count > 27 * 50, "it polled the hour through")
-        #expect(h.upstream.log.withLockedValue { $0.rateLimited } == 0)
-        #expect(Self.maxPerMinute(requests.map(\.at)) <= 27)
-    }
-
-    @Test("a failed sessions read is retried after 5, 10, 20, 40, 60 s; ready within a minute of the upstream coming back")
-    func sessionsBackOff() async throws {
-        let h = try await Harness(subscriptions: [Self.subscription(1, .init(kind: .server, id: "Expert Server"))])
-        let back = PollerTests.start.addingTimeInterval(200)
-        h.upstream.log.withLockedValue { $0.sessionsDownUntil = back }
-        await h.run(for: 400)
-        let sessions = h.upstream.requests.filter { $0.what == "sessions" }.map { $0.at.timeIntervalSince(PollerTests.start) }
-        let gaps = zip(sessions.dropFirst(), sessions).map { ($0 - $1).rounded() }
-        #expect(Array(gaps.prefix(6)) == [5, 10, 20, 40, 60, 60])
-        let firstSuccess = try #require(sessions.first { $0 >= 200 })
-        #expect(firstSuccess <= 200 + 60)
-        let ready = await h.poller.status(now: h.clock.now).upstreamReady
-        #expect(ready)
-    }
-
     @Test("the budget holds whatever the subscriptions ask for", arguments: [5, 12, 30])
     func budgetHolds(limit: Int) async throws {
         // Every server watched, ATC and ATIS wanted, plans for every flight of two airlines.

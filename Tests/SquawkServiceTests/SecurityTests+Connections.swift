@@ -59,8 +59,7 @@ enum RawClient {
 }
 
 /// Issue 20, item 4: connections cannot be hoarded. With short timeouts (1 s) so the test is quick.
-@Suite("Security: connection hoarding", .serialized)
-struct ConnectionHoardingTests {
+extension SecurityTests {
     static let limits = ConnectionLimits(idleTimeout: .seconds(1), headTimeout: .seconds(1), bodyTimeout: .seconds(1), maxConnections: 4_096)
 
     static func router() async throws -> Router<APIContext> {
@@ -71,8 +70,8 @@ struct ConnectionHoardingTests {
 
     @Test("2,000 idle connections and 50 slowloris clients: the API still answers at once, and every one of them is closed by its timeout")
     func idleAndSlowloris() async throws {
-        try await LoopbackServer.withServer(try await Self.router(), server: Self.limits.server(),
-                                            availableConnections: MaximumAvailableConnections(Self.limits.maxConnections)) { port in
+        try await LoopbackServer.withServer(try await SecurityTests.router(), server: SecurityTests.limits.server(),
+                                            availableConnections: MaximumAvailableConnections(SecurityTests.limits.maxConnections)) { port in
             let opened = ContinuousClock.now
             var idle: [Int32] = []
             for _ in 0..<2_000 { idle.append(try RawClient.connect(port)) }
@@ -105,7 +104,7 @@ struct ConnectionHoardingTests {
 
     @Test("a body that never comes is dropped after the body timeout; a 413 closes the connection instead of reading on")
     func slowAndRefusedBodies() async throws {
-        try await LoopbackServer.withServer(try await Self.router(), server: Self.limits.server()) { port in
+        try await LoopbackServer.withServer(try await SecurityTests.router(), server: SecurityTests.limits.server()) { port in
             // A head promising a body that is never sent.
             let stalled = try RawClient.connect(port)
             defer { close(stalled) }
