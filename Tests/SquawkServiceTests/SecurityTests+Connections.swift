@@ -58,9 +58,11 @@ enum RawClient {
     }
 }
 
-/// Issue 20, item 4: connections cannot be hoarded. With short timeouts (1 s) so the test is quick.
+/// Issue 20, item 4: connections cannot be hoarded. With short timeouts (2 s) so the test is quick.
 extension SecurityTests {
-    static let limits = ConnectionLimits(idleTimeout: .seconds(1), headTimeout: .seconds(1), bodyTimeout: .seconds(1), maxConnections: 4_096)
+    /// Short timeouts, so the test is quick; long enough that a busy test machine still serves a
+    /// normal request inside them.
+    static let limits = ConnectionLimits(idleTimeout: .seconds(2), headTimeout: .seconds(2), bodyTimeout: .seconds(2), maxConnections: 4_096)
 
     static func router() async throws -> Router<APIContext> {
         let store = try SQLiteStore.temporary()
@@ -92,11 +94,13 @@ extension SecurityTests {
                 latencies.append(ContinuousClock.now - start)
                 for fd in slow { RawClient.send(fd, "s") }  // a header byte now and then
             }
+            // Not starved: answered long before any hoarder is dropped (on a quiet machine in a
+            // few milliseconds; under the parallel test suite, in well under a second).
             let median = latencies.sorted()[2]
-            #expect(median < .milliseconds(100), "median \(median)")
+            #expect(median < Self.limits.headTimeout, "median \(median)")
 
-            // Every hoarder is closed within its timeout (1 s) plus scheduling slack.
-            let deadline = opened + .seconds(4)
+            // Every hoarder is closed within its timeout (2 s) plus scheduling slack.
+            let deadline = opened + .seconds(8)
             let stillOpen = (idle + slow).filter { !RawClient.drain($0, until: deadline).closed }
             #expect(stillOpen.isEmpty, "\(stillOpen.count) connections still open")
         }
@@ -114,10 +118,10 @@ extension SecurityTests {
             defer { close(huge) }
             RawClient.send(huge, "POST /v1/subscriptions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n")
             for _ in 0..<64 { RawClient.send(huge, String(repeating: "x", count: 65_536)) }
-            let refused = RawClient.drain(huge, until: .now + .milliseconds(900))
+            let refused = RawClient.drain(huge, until: .now + .milliseconds(1_800))
             #expect(refused.text.hasPrefix("HTTP/1.1 413"))
             #expect(refused.closed)
-            let dropped = RawClient.drain(stalled, until: .now + .seconds(3))
+            let dropped = RawClient.drain(stalled, until: .now + .seconds(6))
             #expect(dropped.closed)
         }
     }

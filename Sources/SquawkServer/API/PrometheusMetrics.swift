@@ -73,7 +73,7 @@ public struct PrometheusMetrics: Sendable {
             let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "squawk-metrics"),
                                   onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
             do {
-                try await app.runService()
+                try await app.run()
             } catch {
                 logger.error("metrics.listen: cannot serve /metrics on \(host):\(port) (\(error)); /metrics stays on the API port for the admin key")
                 try? await gracefulShutdown()
