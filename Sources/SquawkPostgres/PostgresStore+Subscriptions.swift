@@ -108,7 +108,8 @@ extension PostgresStore: SubscriptionStore, SecretResealing {
             }
             let now = newSecret.createdAt.pg
             try await conn.query("""
-                UPDATE subscription_secrets SET expires_at = \(previousExpiresAt.pg) WHERE subscription_id = \(id) AND expires_at IS NULL
+                UPDATE subscription_secrets SET expires_at = \(previousExpiresAt.pg)
+                WHERE subscription_id = \(id) AND (expires_at IS NULL OR expires_at > \(previousExpiresAt.pg))
                 """, logger: self.logger)
             try await conn.query("DELETE FROM subscription_secrets WHERE subscription_id = \(id) AND expires_at <= \(now)", logger: self.logger)
             try await conn.query("""
@@ -215,11 +216,14 @@ extension PostgresStore: SubscriptionStore, SecretResealing {
             WHERE subscription_id = ANY(\(subscriptionIds)) AND (expires_at IS NULL OR expires_at > \(now.pg))
             ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
             """) {
+            let id = try r[0].decode(String.self)
+            // Never more than `maxLive`, even for rows written before rotation was bounded.
+            guard result[id, default: []].count < SigningSecret.maxLive else { continue }
             let secret: String
             do { secret = try sealer.open(try r[1].decode(String.self)) } catch let e as SecretSealer.KeyError {
                 throw StoreError(.unavailable, e.description)
             }
-            result[try r[0].decode(String.self), default: []].append(SigningSecret(
+            result[id, default: []].append(SigningSecret(
                 secret: secret, createdAt: try r[2].decode(PostgresTimestamp.self).date,
                 expiresAt: try r[3].decode(PostgresTimestamp?.self)?.date))
         }

@@ -100,8 +100,10 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
                 throw StoreError(.notFound, "no such subscription")
             }
             let now = newSecret.createdAt.timeIntervalSince1970
-            try db.execute(sql: "UPDATE subscription_secrets SET expires_at = ? WHERE subscription_id = ? AND expires_at IS NULL",
-                           arguments: [previousExpiresAt.timeIntervalSince1970, id])
+            // The current secret expires at `previousExpiresAt`, and no older one outlives it
+            // (so `expiresIn: 0` stops every old secret at once).
+            try db.execute(sql: "UPDATE subscription_secrets SET expires_at = ? WHERE subscription_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                           arguments: [previousExpiresAt.timeIntervalSince1970, id, previousExpiresAt.timeIntervalSince1970])
             try db.execute(sql: "DELETE FROM subscription_secrets WHERE subscription_id = ? AND expires_at <= ?", arguments: [id, now])
             try db.execute(sql: "INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at) VALUES (?, ?, ?, NULL)",
                            arguments: [id, self.sealer.seal(newSecret.secret), now])
@@ -204,10 +206,13 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
             WHERE subscription_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
             ORDER BY subscription_id, expires_at IS NULL DESC, created_at DESC
             """).run([.text(jsonArray(subscriptionIds)), .real(now.timeIntervalSince1970)]) { row in
+            let id = row.text(0)
+            // Never more than `maxLive`, even for rows written before rotation was bounded.
+            guard result[id, default: []].count < SigningSecret.maxLive else { return }
             let raw = row.text(1)
             let secret: String
             do throws(SecretSealer.KeyError) { secret = try sealer.open(raw) } catch { throw StoreError(.unavailable, error.description) }
-            result[row.text(0), default: []].append(SigningSecret(secret: secret, createdAt: Date(timeIntervalSince1970: row.real(2)),
+            result[id, default: []].append(SigningSecret(secret: secret, createdAt: Date(timeIntervalSince1970: row.real(2)),
                                                                   expiresAt: row.optionalReal(3).map(Date.init(timeIntervalSince1970:))))
         }
         return result

@@ -82,7 +82,8 @@ public protocol SubscriptionStore: Sendable {
     func update(_ subscription: Subscription) async throws
     /// Deletes; returns false when there was nothing (for this owner) to delete.
     func delete(id: String, owner: String) async throws -> Bool
-    /// Makes `newSecret` current; the previous current secret expires at `previousExpiresAt`;
+    /// Makes `newSecret` current; the previous current secret expires at `previousExpiresAt`, and
+    /// so does any older one that would outlive it (`previousExpiresAt == now` drops them all);
     /// expired secrets are deleted, and of the rest only the ``SigningSecret/maxLive`` newest kept.
     /// Secrets already expired at `newSecret.createdAt` are dropped.
     func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws

@@ -94,14 +94,26 @@ extension StoreContract {
         #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(26 * hour)) == [s3, s2Expiring])
         #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(hour)) == [s3, s2Expiring])
 
-        // No overlap: the previous secret expires at once and is gone.
+        // No overlap: every older secret expires at once and is gone, s2 (valid until 50 h) too.
         let s4 = f.secret(4, at: 27 * hour)
         try await store.rotateSecret(id: sub.id, owner: f.owner, newSecret: s4, previousExpiresAt: f.at(27 * hour))
-        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(27 * hour)) == [s4, s2Expiring])
-        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(0)).map(\.secret) == [s4.secret, s2.secret])
+        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(27 * hour)) == [s4])
+        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(0)).map(\.secret) == [s4.secret])
+
+        // A shorter window than an older secret's cuts that one short too: no older secret
+        // outlives a newer one.
+        let s5 = f.secret(5, at: 27 * hour + 1)
+        try await store.rotateSecret(id: sub.id, owner: f.owner, newSecret: s5, previousExpiresAt: f.at(60 * hour))
+        let s6 = f.secret(6, at: 27 * hour + 2)
+        try await store.rotateSecret(id: sub.id, owner: f.owner, newSecret: s6, previousExpiresAt: f.at(30 * hour))
+        var s4Short = s4, s5Short = s5
+        s4Short.expiresAt = f.at(30 * hour)
+        s5Short.expiresAt = f.at(30 * hour)
+        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(28 * hour)) == [s6, s5Short, s4Short])
+        #expect(try await store.secrets(subscriptionId: sub.id, now: f.at(30 * hour)) == [s6])
 
         // Rotating often keeps at most three live secrets: the newest ones.
-        for n in 5...9 {
+        for n in 7...9 {
             try await store.rotateSecret(id: sub.id, owner: f.owner, newSecret: f.secret(n, at: 27 * hour + n), previousExpiresAt: f.at(60 * hour))
         }
         let live = try await store.secrets(subscriptionId: sub.id, now: f.at(28 * hour))

@@ -26,7 +26,7 @@ struct PostgresStoreTests {
             #expect(count == 1)
         }
         let plain = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
-        try await plain.withRunning {
+        _ = try await plain.withRunning {
             await #expect(throws: StoreError.self) { try await plain.secrets(subscriptionId: sub.id, now: Date()) }
         }
         let rotated = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger, sealer: keyB)
@@ -54,6 +54,39 @@ struct PostgresStoreTests {
         let again = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
         let count = try await again.withRunning { try await again.count() }
         #expect(count == 0)
+        try await PostgresTestDatabase.dropSchema(schema)
+    }
+
+    @Test("upgrading trims the unbounded secrets earlier versions kept to the newest three (0006_bounded_secrets)")
+    func upgradeTrimsSecrets() async throws {
+        let schema = PostgresTestDatabase.freshSchema()
+        let url = try PostgresTestDatabase.url(schema: schema)
+        let t0 = Date(timeIntervalSince1970: 1_767_225_600)
+        let sub = Subscription(id: "sub_many", ownerKeyId: "admin", target: SubscriptionTarget(kind: .server, id: "Expert Server"),
+                               events: [.takeoff], notifyEndpoint: "https://hooks.example.com/x", createdAt: t0)
+        // A schema as 0005 left it: ten secrets after nine unbounded rotations.
+        let old = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
+        try await old.withRunning {
+            _ = try await old.create(sub, secret: SigningSecret(secret: "whsec_9", createdAt: t0.addingTimeInterval(9)), idempotency: nil)
+            try await old.execute(unsafeSQL: """
+                INSERT INTO subscription_secrets (subscription_id, secret, created_at, expires_at)
+                SELECT 'sub_many', 'whsec_' || n, to_timestamp(1767225600 + n), to_timestamp(1767225600 + 1000000) FROM generate_series(0, 8) n
+                """)
+            try await old.execute(unsafeSQL: "DELETE FROM squawk_migrations WHERE name = '0006_bounded_secrets'")
+        }
+        let upgraded = PostgresStore(url: url, maximumConnections: 2, logger: PostgresTestDatabase.logger)
+        let applied = try await upgraded.withRunning {
+            // Raises unless exactly the three newest rows are left.
+            try await upgraded.execute(unsafeSQL: """
+                DO $$ BEGIN
+                  IF (SELECT array_agg(secret ORDER BY created_at DESC) FROM subscription_secrets) <> ARRAY['whsec_9', 'whsec_8', 'whsec_7'] THEN
+                    RAISE EXCEPTION 'secrets not trimmed';
+                  END IF;
+                END $$
+                """)
+            return try await upgraded.appliedMigrations()
+        }
+        #expect(applied == PostgresStore.knownMigrations)
         try await PostgresTestDatabase.dropSchema(schema)
     }
 

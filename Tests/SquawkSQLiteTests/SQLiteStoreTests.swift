@@ -21,7 +21,7 @@ struct SQLiteStoreTests {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
             #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since",
-                                                      "0006_delivery_groups", "0007_subscription_filters"])
+                                                      "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
@@ -30,6 +30,33 @@ struct SQLiteStoreTests {
         #expect(try await reopened.appliedMigrations() == SQLiteStore.knownMigrations)
         #expect(try await reopened.get(id: sub.id, owner: sub.ownerKeyId) == sub)
         #expect(try await reopened.count() == 1)
+    }
+
+    @Test("upgrading trims the unbounded secrets earlier versions kept to the newest three (0008_bounded_secrets)")
+    func upgradeTrimsSecrets() async throws {
+        let directory = try Self.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("squawk.sqlite").path
+        let sub = Self.subscription("sub_0001")
+        let t0 = sub.createdAt.timeIntervalSince1970
+        do {
+            // A database as 0007 left it: ten secrets after nine unbounded rotations.
+            let store = try SQLiteStore(path: path)
+            _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_9", createdAt: sub.createdAt.addingTimeInterval(9)), idempotency: nil)
+            try await store.write { db in
+                for n in 0..<9 {
+                    try db.execute(sql: "INSERT INTO subscription_secrets VALUES (?, ?, ?, ?)",
+                                   arguments: [sub.id, "whsec_\(n)", t0 + Double(n), t0 + 1_000_000])
+                }
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '0008_bounded_secrets'")
+            }
+        }
+        let upgraded = try SQLiteStore(path: path)
+        #expect(try await upgraded.appliedMigrations() == SQLiteStore.knownMigrations)
+        let kept = try await upgraded.read { db in
+            try String.fetchAll(db, sql: "SELECT secret FROM subscription_secrets ORDER BY created_at DESC")
+        }
+        #expect(kept == ["whsec_9", "whsec_8", "whsec_7"])
     }
 
     @Test("the schema has the tables and indexes")

@@ -95,7 +95,7 @@ struct SecurityTests {
                 let batch = await transport.send(all: [Self.webhook(receiverPort, allow: loopbackRefused), Self.webhook(receiverPort) { _ in true }],
                                                  concurrency: 2)
                 #expect(proxied.withLockedValue { $0.count } == 1, "only the allowed request reached the proxy")
-                if case .failure(let error as HTTPTransportError) = batch[0].result { #expect(error.kind == .peerRefused) } else { Issue.record("refused request sent") }
+                if case .failure(let error) = batch[0].result { #expect(error.kind == .peerRefused) } else { Issue.record("refused request sent") }
                 if case .success(let response) = batch[1].result { #expect(response.status == 200) } else { Issue.record("allowed request failed: \(batch[1].result)") }
                 #expect(received.withLockedValue { $0 }.isEmpty, "nothing went around the proxy")
             }
@@ -261,16 +261,26 @@ struct SecurityTests {
                 #expect(secrets.allSatisfy { $0["secret"] == nil && $0["createdAt"] is String })
                 #expect(secrets.filter { $0["expiresAt"] is NSNull }.count == 1)
             }
-            // expiresIn 0: the previous secret stops at once.
-            let current = try #require(live.first?.secret)
+            // A window that is not a whole number of seconds from 0 to 7 days is refused.
+            for bad in [#"{"expiresIn": -1}"#, #"{"expiresIn": 604801}"#, #"{"expiresIn": 1.5}"#, #"{"expiresIn": "60"}"#, #"{"expiresIn": null}"#] {
+                try await client.execute(uri: "/v1/subscriptions/\(id)/rotate-secret", method: .post, headers: APIHarness.headers(),
+                                         body: APIHarness.json(bad)) { r in
+                    #expect(r.status == .unprocessableContent, "\(bad)")
+                    let code = try r.object()["code"] as? String
+                    #expect(code == "overlap_invalid", "\(bad)")
+                }
+            }
+            // expiresIn 0 (a leaked secret): every old secret stops at once, only the new one signs.
             try await client.execute(uri: "/v1/subscriptions/\(id)/rotate-secret", method: .post, headers: APIHarness.headers(),
                                      body: APIHarness.json(#"{"expiresIn": 0}"#)) { r in
                 #expect(r.status == .ok)
                 let secrets = try #require(try r.object()["secrets"] as? [[String: Any]])
-                #expect(secrets.count == 3)
+                #expect(secrets.count == 1)
+                #expect(secrets.first?["expiresAt"] is NSNull)
             }
             let after = try await h.store.secrets(subscriptionId: id, now: Date())
-            #expect(!after.map(\.secret).contains(current))
+            #expect(after.count == 1)
+            #expect(Set(after.map(\.secret)).isDisjoint(with: live.map(\.secret)))
         }
     }
 

@@ -10,5 +10,6 @@ enum PostgresMigrations {
         (PostgresMigration0003Deliveries.name, PostgresMigration0003Deliveries.statements),
         (PostgresMigration0004PollerState.name, PostgresMigration0004PollerState.statements),
         (PostgresMigration0005SubscriptionFilters.name, PostgresMigration0005SubscriptionFilters.statements),
+        (PostgresMigration0006BoundedSecrets.name, PostgresMigration0006BoundedSecrets.statements),
     ]
 }

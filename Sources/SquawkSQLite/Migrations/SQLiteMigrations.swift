@@ -14,6 +14,7 @@ enum SQLiteMigrations {
         (Migration0005FailingSince.name, Migration0005FailingSince.apply),
         (Migration0006DeliveryGroups.name, Migration0006DeliveryGroups.apply),
         (Migration0007SubscriptionFilters.name, Migration0007SubscriptionFilters.apply),
+        (Migration0008BoundedSecrets.name, Migration0008BoundedSecrets.apply),
     ]
 
     /// A migrator holding ``all``.
