@@ -190,6 +190,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SquawkStoreTests",
+            dependencies: ["SquawkStore", "SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SquawkSQLiteTests",
             dependencies: ["SquawkSQLite", "SquawkStore", "SquawkTesting",
                            .product(name: "GRDB", package: "GRDB.swift")],

@@ -177,14 +177,9 @@ extension PostgresStore: DeliveryStore {
         }
     }
 
-    /// In one transaction, with the semantics of the SQLite backend: each attempt numbered 1 or
-    /// more is logged (attempt 0, a paced send, is not), its outcome applied
-    /// (``DeliveryCompletion/applied(to:)``) unless the delivery was already delivered or failed,
-    /// the continuous-failure clock kept, and `.disableSubscription` disables the subscription
-    /// and fails its pending deliveries. Completions for deliveries that no longer exist are skipped.
-    ///
-    /// The rows are locked first, in id order; outcomes are worked out in memory in batch order
-    /// and written with one statement, then the subscriptions' clocks, in id order.
+    /// Persists the ``CompletionPlan`` of the batch, in one transaction. The rows are locked
+    /// first, in id order; the plan's rows are written with one statement, then the
+    /// subscriptions it disables and their clocks, in id order.
     public func complete(_ completions: [DeliveryCompletion]) async throws {
         guard !completions.isEmpty else { return }
         let ids = Array(Set(completions.map(\.attempt.deliveryId))).sorted()
@@ -196,45 +191,20 @@ extension PostgresStore: DeliveryStore {
                 let delivery = try PostgresColumns.decodeDelivery(r)
                 current[delivery.id] = delivery
             }
-            var attempts: [DeliveryAttempt] = []
-            var clocks: [String: FailureClock] = [:]
-            var disabled: [(subscriptionId: String, reason: String, at: Date)] = []
-            var changed = Set<String>()
-            for completion in completions {
-                let id = completion.attempt.deliveryId
-                guard let before = current[id] else { continue }
-                if completion.attempt.attempt > 0 {
-                    attempts.append(completion.attempt)
-                    if case .delivered = completion.next {
-                        clocks[before.subscriptionId, default: FailureClock()].succeeded()
-                    } else {
-                        clocks[before.subscriptionId, default: FailureClock()].failed(at: completion.attempt.at)
-                    }
-                }
-                guard completion.applies(to: before) else { continue }
-                current[id] = completion.applied(to: before)
-                changed.insert(id)
-                if case .disableSubscription(let reason) = completion.next {
-                    disabled.append((before.subscriptionId, reason, completion.attempt.at))
-                    // Its pending deliveries in this batch fail now, as the statement below fails the rest.
-                    for (otherId, other) in current where other.subscriptionId == before.subscriptionId && other.status == .pending {
-                        current[otherId] = Self.failedByDisable(other, reason: reason, at: completion.attempt.at)
-                        changed.insert(otherId)
-                    }
-                }
-            }
-
-            for (subscriptionId, reason, at) in disabled {
+            let plan = CompletionPlan(completions, current: current)
+            let saved = plan.saves.map(\.id)
+            for disable in plan.disables {
                 try await conn.query("""
-                    UPDATE subscriptions SET status = 'disabled', disabled_reason = \(reason), updated_at = \(at.pg) WHERE id = \(subscriptionId)
+                    UPDATE subscriptions SET status = 'disabled', disabled_reason = \(disable.reason), updated_at = \(disable.at.pg)
+                    WHERE id = \(disable.subscriptionId)
                     """, logger: self.logger)
                 try await conn.query("""
-                    UPDATE deliveries SET status = 'failed', completed_at = \(at.pg), last_error = \("subscription disabled: " + reason)
-                    WHERE subscription_id = \(subscriptionId) AND status = 'pending' AND NOT (id = ANY(\(Array(changed))))
+                    UPDATE deliveries SET status = 'failed', completed_at = \(disable.at.pg), last_error = \(CompletionPlan.disabledError(disable.reason))
+                    WHERE subscription_id = \(disable.subscriptionId) AND status = 'pending' AND NOT (id = ANY(\(saved)))
                     """, logger: self.logger)
             }
-            try await self.save(conn, changed.sorted().compactMap { current[$0] })
-            for chunk in attempts.chunked(PostgresColumns.rowsPerStatement) {
+            try await self.save(conn, plan.saves.sorted { $0.id < $1.id })
+            for chunk in plan.attempts.chunked(PostgresColumns.rowsPerStatement) {
                 var binds = PostgresBindings(capacity: chunk.count * 7)
                 for a in chunk { PostgresColumns.bindAttempt(a, into: &binds) }
                 try await conn.query(PostgresQuery(unsafeSQL: """
@@ -242,8 +212,7 @@ extension PostgresStore: DeliveryStore {
                     VALUES \(PostgresColumns.valuesList(rows: chunk.count, casts: PostgresColumns.attemptCasts))
                     """, binds: binds), logger: self.logger)
             }
-            for subscriptionId in clocks.keys.sorted() {
-                guard let clock = clocks[subscriptionId] else { continue }
+            for (subscriptionId, clock) in plan.clocks.sorted(by: { $0.key < $1.key }) {
                 switch clock.outcome {
                 case nil:
                     break
@@ -421,45 +390,10 @@ extension PostgresStore: DeliveryStore {
         }
     }
 
-    /// A pending delivery failed because its subscription was disabled (what the disabling
-    /// statement writes for the rows not in the batch).
-    static func failedByDisable(_ delivery: Delivery, reason: String, at: Date) -> Delivery {
-        var d = delivery
-        d.status = .failed
-        d.completedAt = at
-        d.lastError = "subscription disabled: " + reason
-        return d
-    }
-
     /// Throws ``StoreError/Code/notFound`` unless `owner` has the subscription `id`.
     func requireSubscription(_ conn: PostgresConnection, id: String, owner: String) async throws {
         guard !(try await rows(conn, "SELECT 1 FROM subscriptions WHERE id = \(id) AND owner_key_id = \(owner)").isEmpty) else {
             throw StoreError(.notFound, "no such subscription")
-        }
-    }
-}
-
-/// What a batch of completions does to one subscription's continuous-failure clock, worked out
-/// in batch order: a success stops it, a failure starts it unless it runs.
-struct FailureClock {
-    enum Outcome: Equatable {
-        /// The last attempt succeeded.
-        case stopped
-        /// A success, then failures: the clock runs from the first failure after the success.
-        case restarted(Date)
-        /// Only failures: the clock runs from before, or from the first of them.
-        case running(Date)
-    }
-    /// Nil until the first attempt.
-    private(set) var outcome: Outcome?
-
-    mutating func succeeded() { outcome = .stopped }
-
-    mutating func failed(at: Date) {
-        switch outcome {
-        case nil: outcome = .running(at)
-        case .stopped: outcome = .restarted(at)
-        case .running, .restarted: break
         }
     }
 }

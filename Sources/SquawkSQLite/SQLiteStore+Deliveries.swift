@@ -164,50 +164,38 @@ extension SQLiteStore: DeliveryStore {
         }
     }
 
-    /// In one transaction, in order: each attempt numbered 1 or more is logged (attempt 0 is a
-    /// paced send that never went out: nothing is logged or counted, the outcome still applies),
-    /// then its outcome is applied by ``DeliveryCompletion/applied(to:)``. `.disableSubscription` also disables
-    /// the subscription (`updated_at` = the attempt's time) and fails its other pending deliveries.
-    ///
-    /// Completions for deliveries that no longer exist (subscription deleted, pruned) are skipped.
-    /// A completion for a delivery already delivered or failed logs its attempt but leaves the
-    /// outcome: a late report from a worker whose lease expired cannot undo what the worker that
-    /// claimed it next recorded.
+    /// Persists the ``CompletionPlan`` of the batch, in one transaction: the rows it changes,
+    /// the subscriptions it disables (with their other pending deliveries), the attempts it logs
+    /// and the failure clocks it moves.
     public func complete(_ completions: [DeliveryCompletion]) async throws {
         guard !completions.isEmpty else { return }
         try await write { db in
-            let ids = Array(Set(completions.map(\.attempt.deliveryId)))
-            var current = try Self.fetchDeliveries(db, ids: ids)
-            // The continuous-failure clock of each subscription in the batch (running or not),
-            // read once; only a change is written.
-            var failing: [String: Bool] = [:]
-            let clocks = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, failing_since IS NOT NULL FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))
-                """), arguments: [Self.jsonArray(Array(Set(current.values.map(\.delivery.subscriptionId))))])
-            while let row = try clocks.next() { failing[row[0]] = row[1] }
+            let fetched = try Self.fetchDeliveries(db, ids: Array(Set(completions.map(\.attempt.deliveryId))))
+            let plan = CompletionPlan(completions, current: fetched.mapValues(\.delivery))
+            // Saved in the order they changed; a finished delivery that was first in its ordering
+            // group unblocks the next, which may itself be in the plan.
+            var first = fetched.mapValues(\.first)
+            for delivery in plan.saves {
+                if let next = try Self.save(db, delivery, wasFirst: first[delivery.id] ?? false) { first[next] = true }
+            }
+            for disable in plan.disables {
+                try Self.disableSubscription(db, id: disable.subscriptionId, reason: disable.reason, at: disable.at)
+            }
             let insertAttempt = try DirectStatement(db, sql: DeliveryColumns.insertAttemptSQL)
-            for completion in completions {
-                let id = completion.attempt.deliveryId
-                guard let (before, first) = current[id] else { continue }
-                if completion.attempt.attempt > 0 {
-                    try insertAttempt.run(DeliveryColumns.attemptValues(completion.attempt))
-                    // The continuous-failure clock: started by a failure, stopped by a success.
-                    let delivered = if case .delivered = completion.next { true } else { false }
-                    if let running = failing[before.subscriptionId], running == delivered {
-                        try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ?")
-                            .execute(arguments: [delivered ? nil : completion.attempt.at.timeIntervalSince1970, before.subscriptionId])
-                        failing[before.subscriptionId] = !delivered
-                    }
-                }
-                guard completion.applies(to: before) else { continue }
-                let after = completion.applied(to: before)
-                current[id] = (after, after.status.isUnfinished && first)
-                if let next = try Self.save(db, after, wasFirst: first) { current[next]?.first = true }
-
-                if case .disableSubscription(let reason) = completion.next {
-                    try Self.disableSubscription(db, id: after.subscriptionId, reason: reason, at: completion.attempt.at)
-                    // Siblings in this batch may have just been failed.
-                    current.merge(try Self.fetchDeliveries(db, ids: ids.filter { current[$0]?.delivery.subscriptionId == after.subscriptionId })) { $1 }
+            for attempt in plan.attempts { try insertAttempt.run(DeliveryColumns.attemptValues(attempt)) }
+            for (subscriptionId, clock) in plan.clocks.sorted(by: { $0.key < $1.key }) {
+                switch clock.outcome {
+                case nil:
+                    break
+                case .stopped:
+                    try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL")
+                        .execute(arguments: [subscriptionId])
+                case .restarted(let at):
+                    try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ?")
+                        .execute(arguments: [at.timeIntervalSince1970, subscriptionId])
+                case .running(let at):
+                    try db.cachedStatement(sql: "UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
+                        .execute(arguments: [at.timeIntervalSince1970, subscriptionId])
                 }
             }
         }

@@ -117,13 +117,6 @@ public struct DeliveryCompletion: Sendable, Hashable {
         self.claim = claim
     }
 
-    /// Whether this completion may decide what happens to `delivery` now: it is unfinished and,
-    /// when the completion names its claim, still held by that claim.
-    public func applies(to delivery: Delivery) -> Bool {
-        guard delivery.status.isUnfinished else { return false }
-        guard let claim else { return true }
-        return delivery.status == .inflight && delivery.leaseUntil == claim
-    }
 }
 
 /// The durable outbox and delivery log. Every write that a send depends on happens before the send

@@ -89,43 +89,6 @@ public enum RowCoding {
     }
 }
 
-extension DeliveryCompletion {
-    /// What this completion makes of `delivery` (a pure function; the store writes the result):
-    ///
-    /// | next | status | attempts, last error and status code | next attempt | completed |
-    /// | --- | --- | --- | --- | --- |
-    /// | `.delivered` | delivered | from the attempt¹ | unchanged | attempt time |
-    /// | `.retry(at:)` | pending | from the attempt¹ | `at` | — |
-    /// | `.failed`, `.disableSubscription` | failed | from the attempt¹ | unchanged | attempt time |
-    ///
-    /// ¹ For attempt numbers 1 and up: `attempts` becomes the larger of the two counts (a send
-    /// repeated after an expired lease is not counted twice), last error and status code are the
-    /// attempt's. Attempt 0 (paced, never sent) leaves all three as they were.
-    /// The lease always ends.
-    public func applied(to delivery: Delivery) -> Delivery {
-        var d = delivery
-        if attempt.attempt > 0 {
-            d.attempts = max(d.attempts, attempt.attempt)
-            d.lastError = attempt.error
-            d.lastStatusCode = attempt.statusCode
-        }
-        d.leaseUntil = nil
-        switch next {
-        case .delivered:
-            d.status = .delivered
-            d.completedAt = attempt.at
-        case .retry(let at):
-            d.status = .pending
-            d.nextAttemptAt = at
-            d.completedAt = nil
-        case .failed, .disableSubscription:
-            d.status = .failed
-            d.completedAt = attempt.at
-        }
-        return d
-    }
-}
-
 extension DeliveryStatus {
     /// Pending or inflight: the delivery still has to go out.
     public var isUnfinished: Bool { self == .pending || self == .inflight }

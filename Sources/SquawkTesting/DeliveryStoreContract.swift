@@ -464,10 +464,6 @@ public enum DeliveryStoreContract {
         #expect(try await store.claim(limit: 10, now: f.at(100_000), lease: .seconds(30)).isEmpty)
     }
 
-    /// `.disableSubscription` fails the delivery, disables the subscription with the reason and
-    /// fails its other pending deliveries; inflight ones and other subscriptions are untouched;
-    /// the disabled subscription gets no new deliveries, and its inflight ones come back after
-    /// their lease with the subscription's new status (for the dispatcher to fail them).
     /// Revoking a key pauses its active subscriptions (`disabled`, reason `key_revoked`) and fails
     /// their pending deliveries in the same transaction; other owners' go on; a second revocation
     /// changes nothing.
@@ -497,6 +493,10 @@ public enum DeliveryStoreContract {
         #expect(try await store.revokeKey(id: key.id, at: f.at(3_000)) == false)
     }
 
+    /// `.disableSubscription` fails the delivery, disables the subscription with the reason and
+    /// fails its other pending deliveries; inflight ones and other subscriptions are untouched,
+    /// except that an inflight one reported later in the same batch fails instead of retrying;
+    /// the disabled subscription gets no new deliveries.
     public static func disableSubscription(_ store: Store) async throws {
         let f = Fixture()
         let s = f.subscription(0), t = f.subscription(1)
@@ -516,6 +516,9 @@ public enum DeliveryStoreContract {
         try await store.complete([
             completion(s3, attempt: 1, at: f.at(1_000), next: .delivered),
             completion(s1, attempt: 1, at: f.at(2_000), status: 410, next: .disableSubscription(reason: reason)),
+            // Reported after the disable in the same batch: a retry of a disabled subscription's
+            // delivery is not scheduled, it fails.
+            completion(s4, attempt: 1, at: f.at(2_500), status: 503, next: .retry(at: f.at(10_000))),
         ])
         let disabled = try #require(try await store.get(id: s.id, owner: f.owner))
         #expect(disabled.status == .disabled)
@@ -529,8 +532,11 @@ public enum DeliveryStoreContract {
         #expect(try await status(s2) == .failed)
         #expect(try await store.delivery(id: s2.id, owner: f.owner)?.completedAt == f.at(2_000))
         #expect(try await status(s3) == .delivered)
-        #expect(try await status(s4) == .inflight)
+        #expect(try await status(s4) == .failed)
+        #expect(try await store.delivery(id: s4.id, owner: f.owner)?.lastError == "subscription disabled: " + reason)
+        #expect(try await store.delivery(id: s4.id, owner: f.owner)?.attempts == 1)
         #expect(try await status(t1) == .inflight)
+        #expect(try await store.attempts(deliveryId: s4.id).map(\.statusCode) == [503])
 
         // No new deliveries for s; t goes on.
         let e5 = f.event(5, flight: "D")
@@ -538,10 +544,9 @@ public enum DeliveryStoreContract {
         let more = try await store.claim(limit: 10, now: f.at(3_000), lease: .seconds(60))
         #expect(more.map(\.subscription.id) == [t.id])
         #expect(more.map(\.event.id) == [e5.id])
-        // s4's lease ends: it comes back, carrying the disabled subscription.
+        // t1's lease ends: it comes back; s4 does not (it failed).
         let late = try await store.claim(limit: 10, now: f.at(60_000), lease: .seconds(60))
-        #expect(Set(late.map(\.delivery.id)) == [s4.id, t1.id])
-        #expect(late.first { $0.delivery.id == s4.id }?.subscription.status == .disabled)
+        #expect(Set(late.map(\.delivery.id)) == [t1.id])
     }
 
     // MARK: - The log

@@ -93,24 +93,4 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now: now) == 0)
         #expect(RetryPolicy.parseRetryAfter("soon", now: now) == nil)
     }
-
-    @Test("status handling")
-    func decisions() {
-        var rng = SplitMix64(seed: 9)
-        let p = RetryPolicy(schedule: [0, 5, 300], jitter: 0)
-        func d(_ r: AttemptResult, _ attempt: Int = 1, _ f: PayloadFormat = .json) -> DeliveryAction {
-            DeliveryDecision.decide(r, attempt: attempt, format: f, policy: p, using: &rng)
-        }
-        #expect(d(.response(status: 204, retryAfter: nil)) == .delivered)
-        #expect(d(.response(status: 410, retryAfter: nil)) == .disableSubscription(reason: "the endpoint answered 410 Gone"))
-        guard case .disableSubscription = d(.response(status: 404, retryAfter: nil), 1, .discord) else { Issue.record("discord 404"); return }
-        guard case .retry(5, false, _) = d(.response(status: 404, retryAfter: nil), 1, .json) else { Issue.record("404 json"); return }
-        guard case .retry(60, true, _) = d(.response(status: 429, retryAfter: 60)) else { Issue.record("429"); return }
-        guard case .retry(5, true, _) = d(.response(status: 503, retryAfter: nil)) else { Issue.record("503"); return }
-        guard case .retry(5, false, let why) = d(.response(status: 302, retryAfter: nil)) else { Issue.record("302"); return }
-        #expect(why.contains("redirect"))
-        guard case .retry(300, false, _) = d(.transportError(kind: "timeout", message: "15 s"), 2) else { Issue.record("timeout"); return }
-        guard case .fail = d(.response(status: 500, retryAfter: nil), 3) else { Issue.record("exhausted"); return }
-        guard case .fail = d(.peerRefused(message: "127.0.0.1")) else { Issue.record("peer"); return }
-    }
 }

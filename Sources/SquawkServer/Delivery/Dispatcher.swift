@@ -400,31 +400,19 @@ public final class Dispatcher: Service, Sendable {
         let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
                                       latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
         var rng = SystemRandomNumberGenerator()
-        var action = DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy, using: &rng)
-        // Failing again, and failing without a success for longer than `disableAfter`: give up on the subscription.
-        if let since = c.failingSince, now.timeIntervalSince(since) >= configuration.disableAfter {
-            switch action {
-            case .retry, .fail:
-                let days = (now.timeIntervalSince(since) / 86_400 * 10).rounded() / 10
-                action = .disableSubscription(reason: "every delivery failed for \(days) days (since \(since.formatted(.iso8601)))")
-            default: break
-            }
-        }
+        let action = DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy,
+                                             failingSince: c.failingSince, disableAfter: configuration.disableAfter, now: now, using: &rng)
+        let completion = action.completion(attempt, now: now)
         switch action {
         case .delivered:
-            return (DeliveryCompletion(attempt: attempt, next: .delivered), nil)
+            return (completion, nil)
         case .retry(let delay, let throttle, _):
-            let at = now.addingTimeInterval(delay)
-            if throttle { state.withLockedValue { $0.limiter.throttle(sub.notifyEndpoint, until: at) } }
-            return (DeliveryCompletion(attempt: attempt, next: .retry(at: at)), nil)
+            if throttle { state.withLockedValue { $0.limiter.throttle(sub.notifyEndpoint, until: now.addingTimeInterval(delay)) } }
+            return (completion, nil)
         case .fail(let reason):
-            var a = attempt
-            a.error = reason
-            return (DeliveryCompletion(attempt: a, next: .failed),
-                    OperationalEvent(kind: .deliveryFailed, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
+            return (completion, OperationalEvent(kind: .deliveryFailed, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
         case .disableSubscription(let reason):
-            return (DeliveryCompletion(attempt: attempt, next: .disableSubscription(reason: reason)),
-                    OperationalEvent(kind: .subscriptionDisabled, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
+            return (completion, OperationalEvent(kind: .subscriptionDisabled, subscriptionId: sub.id, deliveryId: c.delivery.id, reason: reason, at: now))
         }
     }
 }
