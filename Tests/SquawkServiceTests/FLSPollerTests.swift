@@ -35,7 +35,7 @@ struct FLSPollerTests {
         var requests: [(at: Date, path: String)] { log.withLockedValue { $0 } }
 
         func handle(_ r: HTTPRequest) throws -> HTTPResponse {
-            let now = clock.now
+            let now = clock.now()
             let path = String(r.url.dropFirst("https://fls.test".count))
             log.withLockedValue { $0.append((now, path)) }
             let encoder = JSONEncoder()
@@ -77,10 +77,10 @@ struct FLSPollerTests {
             config.interval = interval
             config.requestsPerMinute = requestsPerMinute
             let client = FLSClient(baseURL: "https://fls.test", username: "club", password: "pw",
-                                   transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now })
+                                   transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now() })
             poller = FLSPoller(instances: [FLSInstance(name: "club", client: client)],
                                pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live), live: live,
-                               stateStore: store, configuration: config, now: { clock.now })
+                               stateStore: store, configuration: config, now: { clock.now() })
             try await poller.loadState()
             self.store = store
             self.clock = clock
@@ -89,16 +89,16 @@ struct FLSPollerTests {
 
         /// Drives the poller on the simulated clock until `end`.
         func run(until end: Date) async {
-            while clock.now < end {
-                let wake = await poller.step(now: clock.now)
-                clock.set(max(clock.now.addingTimeInterval(0.001), min(wake, end)))
+            while clock.now() < end {
+                let wake = await poller.step(now: clock.now())
+                clock.set(max(clock.now().addingTimeInterval(0.001), min(wake, end)))
             }
         }
 
         /// Every event in the outbox for the subscription, oldest first (claimed and acknowledged).
         func drain() async throws -> [FlightEvent] {
             var out: [FlightEvent] = []
-            let later = clock.now.addingTimeInterval(86_400 * 30)
+            let later = clock.now().addingTimeInterval(86_400 * 30)
             while true {
                 let batch = try await store.claim(limit: 500, now: later, lease: .seconds(60))
                 if batch.isEmpty { return out.sorted { $0.at < $1.at } }
@@ -129,7 +129,7 @@ struct FLSPollerTests {
         #expect(Set(events.map(\.id)).count == events.count, "no event twice")
         #expect(PollerTests.maxPerMinute(h.fls.requests.map(\.at)) <= 12)
         #expect(events.allSatisfy { $0.server?.id == "fls:club" && $0.data["instance"] == "club" })
-        let status = try #require(h.poller.status(now: h.clock.now).first)
+        let status = try #require(h.poller.status(now: h.clock.now()).first)
         #expect(status.name == "club" && status.polled && status.lastError == nil && status.legsTracked > 40)
         #expect(status.budgetUsedLastMinute <= status.budgetPerMinute)
     }
@@ -207,34 +207,34 @@ struct FLSPollerTests {
         func instance(_ holder: String) async throws -> FLSPoller {
             let live = LiveSubscriptions(try await store.allActive())
             let client = FLSClient(baseURL: "https://fls.test", username: "club", password: "pw",
-                                   transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now })
+                                   transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now() })
             return FLSPoller(instances: [FLSInstance(name: "club", client: client)],
                              pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live), live: live,
-                             stateStore: store, now: { clock.now },
+                             stateStore: store, now: { clock.now() },
                              leadership: PollerLeadership(election: election, name: "poller/fls", holder: holder))
         }
         func tick(_ p: FLSPoller) async {
-            if await p.gate!.keep(now: clock.now, takeOver: p.takeOver, refresh: p.refreshSubscriptions).leading {
-                _ = await p.step(now: clock.now)
+            if await p.gate!.keep(now: clock.now(), takeOver: p.takeOver, refresh: p.refreshSubscriptions).leading {
+                _ = await p.step(now: clock.now())
             }
         }
         let a = try await instance("a"), b = try await instance("b")
         // Both run; only the lease holder polls.
-        while clock.now < Self.t0.addingTimeInterval(3 * 3_600) {
+        while clock.now() < Self.t0.addingTimeInterval(3 * 3_600) {
             await tick(a)
             await tick(b)
-            clock.set(clock.now.addingTimeInterval(5))
+            clock.set(clock.now().addingTimeInterval(5))
         }
         #expect(election.holder("poller/fls") == "a")
         #expect(PollerTests.maxPerMinute(fls.requests.map(\.at)) <= 12, "one budget for the cluster")
         let before = fls.requests.count
         // a dies: b takes over and carries on.
-        let died = clock.now
+        let died = clock.now()
         var tookOver: Date?
-        while clock.now < Self.end {
+        while clock.now() < Self.end {
             await tick(b)
-            if tookOver == nil, fls.requests.count > before { tookOver = clock.now }
-            clock.set(clock.now.addingTimeInterval(5))
+            if tookOver == nil, fls.requests.count > before { tookOver = clock.now() }
+            clock.set(clock.now().addingTimeInterval(5))
         }
         let gap = try #require(tookOver).timeIntervalSince(died)
         #expect(gap <= 20, "FLS polling resumed \(gap) s after the leader died")
@@ -270,12 +270,12 @@ struct FLSPollerTests {
         let outbox = FlakyOutbox(store)
         let live = LiveSubscriptions(try await store.allActive())
         let client = FLSClient(baseURL: "https://fls.test", username: "club", password: "pw",
-                               transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now })
+                               transport: FakeTransport { r in try fls.handle(r) }, now: { clock.now() })
         let poller = FLSPoller(instances: [FLSInstance(name: "club", client: client)],
                                pipeline: EventPipeline(deliveries: outbox, subscriptions: store, live: live), live: live,
-                               stateStore: store, now: { clock.now })
+                               stateStore: store, now: { clock.now() })
         func run(until end: Date) async {
-            while clock.now < end { clock.set(max(clock.now.addingTimeInterval(0.001), min(await poller.step(now: clock.now), end))) }
+            while clock.now() < end { clock.set(max(clock.now().addingTimeInterval(0.001), min(await poller.step(now: clock.now()), end))) }
         }
         await run(until: Self.t0.addingTimeInterval(40 * 60))
         outbox.failing.withLockedValue { $0 = true }
@@ -303,7 +303,7 @@ struct FLSPollerTests {
         let logins = fls.requests.filter { $0.path == "/Token" }
         #expect(logins.count >= 4 && logins.count <= 5, "every 5 minutes, not every 10 s: \(logins.count)")
         #expect(try await h.drain().isEmpty)
-        let status = try #require(h.poller.status(now: h.clock.now).first)
+        let status = try #require(h.poller.status(now: h.clock.now()).first)
         #expect(status.lastError?.contains("badCredentials") == true)
         #expect(status.lastError?.contains("pw") == false, "the password is not in the status")
     }
@@ -316,8 +316,8 @@ struct FLSPollerTests {
         var needsToken: Bool { false }
         func authenticateIfNeeded() async throws(FLSError) -> Bool { false }
         func modifiedFlights(since: Date) async throws(FLSError) -> (flights: [FLSFlightDetails], serverDate: Date?) {
-            calls.withLockedValue { $0.append(clock.now) }
-            return ([], clock.now)
+            calls.withLockedValue { $0.append(clock.now()) }
+            return ([], clock.now())
         }
         func flight(id: String) async throws(FLSError) -> FLSFlightDetails { throw FLSError(.notFound, path: "/api/v1/flights/{flightId}") }
     }
@@ -332,9 +332,9 @@ struct FLSPollerTests {
         configuration.interval = 60
         let poller = FLSPoller(instances: [FLSInstance(name: "Club", client: upstream)],
                                pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live), live: live,
-                               stateStore: store, configuration: configuration, now: { clock.now })
+                               stateStore: store, configuration: configuration, now: { clock.now() })
         func run(until end: Date) async {
-            while clock.now < end { clock.set(max(clock.now.addingTimeInterval(0.001), min(await poller.step(now: clock.now), end))) }
+            while clock.now() < end { clock.set(max(clock.now().addingTimeInterval(0.001), min(await poller.step(now: clock.now()), end))) }
         }
         await run(until: Self.t0.addingTimeInterval(10 * 60))
         let asked = upstream.calls.withLockedValue { $0 }

@@ -1,3 +1,4 @@
+import SquawkTesting
 import Foundation
 import NIOConcurrencyHelpers
 import SquawkCore
@@ -67,10 +68,10 @@ struct PollerLeadershipTests {
     func handover() async throws {
         let (store, election, clock) = try await Self.cluster()
         func instance(_ name: String) -> (Poller, WorldUpstream) {
-            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
+            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now() })
             let live = LiveSubscriptions()
             let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                                live: live, stateStore: store, now: { clock.now },
+                                live: live, stateStore: store, now: { clock.now() },
                                 leadership: PollerLeadership(election: election, holder: name))
             return (poller, upstream)
         }
@@ -79,13 +80,13 @@ struct PollerLeadershipTests {
 
         // Both start; a asks first and leads. b only asks for the lease.
         func tick(_ poller: Poller) async {
-            let (leading, _) = await poller.keepLeadership(poller.leadership!, now: clock.now)
-            if leading { await poller.step(now: clock.now) }
+            let (leading, _) = await poller.keepLeadership(poller.leadership!, now: clock.now())
+            if leading { await poller.step(now: clock.now()) }
         }
         for _ in 0..<240 {   // 2 minutes in 0.5 s steps
             await tick(a)
             await tick(b)
-            clock.set(clock.now.addingTimeInterval(0.5))
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         #expect(election.holder(leadership.name) == "a")
         #expect(upA.requests.count > 3)
@@ -95,12 +96,12 @@ struct PollerLeadershipTests {
         #expect(tracked > 0)
 
         // a dies (stops renewing). b takes over within lease + renewal, with a's diff state.
-        let died = clock.now
+        let died = clock.now()
         var tookOver: Date?
-        while clock.now < died.addingTimeInterval(60) {
+        while clock.now() < died.addingTimeInterval(60) {
             await tick(b)
-            if tookOver == nil, !upB.requests.isEmpty { tookOver = clock.now }
-            clock.set(clock.now.addingTimeInterval(0.5))
+            if tookOver == nil, !upB.requests.isEmpty { tookOver = clock.now() }
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         let gap = try #require(tookOver).timeIntervalSince(died)
         #expect(gap <= 20.5, "took over \(gap) s after the leader's last renewal")
@@ -115,24 +116,24 @@ struct PollerLeadershipTests {
         let (store, election, clock) = try await Self.cluster()
         let log = NIOLockedValueBox<[Date]>([])
         func instance(_ name: String) -> (Poller, WorldUpstream) {
-            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 20), clock: { clock.now })
+            let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 20), clock: { clock.now() })
             var config = PollerConfiguration()
             config.requestsPerMinute = 5
             config.budgetShare = 1  // the handover is under test here, not the headroom
             let live = LiveSubscriptions()
             let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                                live: live, stateStore: store, configuration: config, now: { clock.now },
+                                live: live, stateStore: store, configuration: config, now: { clock.now() },
                                 leadership: PollerLeadership(election: election, holder: name))
             return (poller, upstream)
         }
         let (a, upA) = instance("a"), (b, upB) = instance("b")
         func tick(_ poller: Poller) async {
-            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
+            if await poller.keepLeadership(poller.leadership!, now: clock.now()).leading { await poller.step(now: clock.now()) }
         }
-        while clock.now < PollerTests.start.addingTimeInterval(180) {
+        while clock.now() < PollerTests.start.addingTimeInterval(180) {
             await tick(a)
             await tick(b)
-            clock.set(clock.now.addingTimeInterval(0.5))
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         // a dies right after a request, in the middle of a busy minute; b takes over and
         // carries on for three minutes.
@@ -140,12 +141,12 @@ struct PollerLeadershipTests {
         while upA.requests.count == before {
             await tick(a)
             await tick(b)
-            clock.set(clock.now.addingTimeInterval(0.5))
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
-        let died = clock.now
-        while clock.now < died.addingTimeInterval(180) {
+        let died = clock.now()
+        while clock.now() < died.addingTimeInterval(180) {
             await tick(b)
-            clock.set(clock.now.addingTimeInterval(0.5))
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         log.withLockedValue { $0 = (upA.requests + upB.requests).map(\.at) }
         #expect(!upB.requests.isEmpty, "b polled after the handover")
@@ -159,16 +160,16 @@ struct PollerLeadershipTests {
         let store = try SQLiteStore.temporary()
         let election = MemoryElection()
         let clock = TestClock(PollerTests.start)
-        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now })
+        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now() })
         let live = LiveSubscriptions()
         let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
-        #expect(await poller.keepLeadership(poller.leadership!, now: clock.now).leading)
+                            live: live, stateStore: store, now: { clock.now() }, leadership: PollerLeadership(election: election, holder: "a"))
+        #expect(await poller.keepLeadership(poller.leadership!, now: clock.now()).leading)
         election.unreachable.withLockedValue { $0 = true }
-        var lastLeading = clock.now
+        var lastLeading = clock.now()
         for _ in 0..<60 {
-            clock.set(clock.now.addingTimeInterval(0.5))
-            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { lastLeading = clock.now }
+            clock.set(clock.now().addingTimeInterval(0.5))
+            if await poller.keepLeadership(poller.leadership!, now: clock.now()).leading { lastLeading = clock.now() }
         }
         // Renewed at t0; the store would hand the lease on at t0 + 15 s.
         #expect(lastLeading < PollerTests.start.addingTimeInterval(15))
@@ -247,11 +248,11 @@ extension PollerLeadershipTests {
     @Test("the lease is renewed during a step longer than the lease: no other instance can take over a leader that is merely slow")
     func heartbeatDuringLongStep() async throws {
         let (store, election, clock) = try await Self.cluster()
-        let upstream = GatedUpstream(WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now }))
+        let upstream = GatedUpstream(WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 10), clock: { clock.now() }))
         let live = LiveSubscriptions()
         // The defaults: a 15 s lease renewed every 5 s, on the test's clock.
         let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
+                            live: live, stateStore: store, now: { clock.now() }, leadership: PollerLeadership(election: election, holder: "a"))
         let running = Task { try await poller.run() }
         defer { running.cancel() }
         func until() -> Date? { election.rows.withLockedValue { $0["poller/liveapi"]?.until } }
@@ -261,13 +262,13 @@ extension PollerLeadershipTests {
         // One minute passes on the step's clock while the step is stuck. Each renewal period the
         // lease is renewed from the new time, so another instance asking finds it held.
         for _ in 0..<12 {
-            clock.set(clock.now.addingTimeInterval(5))
-            let now = clock.now
+            clock.set(clock.now().addingTimeInterval(5))
+            let now = clock.now()
             try await CrashRecoveryTests.wait("the lease renewed at \(now)", seconds: 30) { until() == now.addingTimeInterval(15) }
             #expect(try await election.acquireLeadership("poller/liveapi", holder: "b", now: now.addingTimeInterval(14.9), lease: .seconds(15)) == false)
         }
         #expect(election.holder("poller/liveapi") == "a")
-        #expect(poller.gate?.isLeader(at: clock.now) == true)
+        #expect(poller.gate?.isLeader(at: clock.now()) == true)
         // The step ends and commits under the lease it still holds.
         upstream.open.withLockedValue { $0 = true }
         try await CrashRecoveryTests.waitAsync("the snapshot committed", seconds: 30) {
@@ -278,37 +279,37 @@ extension PollerLeadershipTests {
     @Test("a leader whose lease passed to another instance mid-step writes nothing (the store fences the commit), keeps its state and stops polling")
     func fencedLeaderStepsDown() async throws {
         let (store, election, clock) = try await Self.cluster()
-        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now })
+        let upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: 40), clock: { clock.now() })
         let outbox = FencedOutbox(store, election: election)
         let live = LiveSubscriptions()
         let poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: outbox, subscriptions: store, live: live),
-                            live: live, stateStore: store, now: { clock.now }, leadership: PollerLeadership(election: election, holder: "a"))
+                            live: live, stateStore: store, now: { clock.now() }, leadership: PollerLeadership(election: election, holder: "a"))
         // a leads and polls for a while: events and state are committed under its lease.
         for _ in 0..<120 {
-            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
-            clock.set(clock.now.addingTimeInterval(0.5))
+            if await poller.keepLeadership(poller.leadership!, now: clock.now()).leading { await poller.step(now: clock.now()) }
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
-        let events = try await store.queueStats(now: clock.now).pending
+        let events = try await store.queueStats(now: clock.now()).pending
         let saved = try await store.loadPollerStates()
         #expect(events > 0)
         #expect(outbox.refused.withLockedValue { $0 } == 0)
 
         // b takes the lease over (a stalled past it, say) while a still believes it leads.
-        election.rows.withLockedValue { $0["poller/liveapi"] = .init(holder: "b", until: clock.now.addingTimeInterval(15)) }
+        election.rows.withLockedValue { $0["poller/liveapi"] = .init(holder: "b", until: clock.now().addingTimeInterval(15)) }
         var refusedAt: Date?
         for _ in 0..<60 where refusedAt == nil {
-            await poller.step(now: clock.now)
-            if outbox.refused.withLockedValue({ $0 }) > 0 { refusedAt = clock.now }
-            clock.set(clock.now.addingTimeInterval(0.5))
+            await poller.step(now: clock.now())
+            if outbox.refused.withLockedValue({ $0 }) > 0 { refusedAt = clock.now() }
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         #expect(refusedAt != nil, "a's next snapshot commit was refused")
-        #expect(try await store.queueStats(now: clock.now).pending == events, "nothing was written")
+        #expect(try await store.queueStats(now: clock.now()).pending == events, "nothing was written")
         #expect(try await store.loadPollerStates().filter { $0.key.hasPrefix("diff/") } == saved.filter { $0.key.hasPrefix("diff/") })
-        #expect(poller.gate?.isLeader(at: clock.now) == false, "a stopped polling at once")
+        #expect(poller.gate?.isLeader(at: clock.now()) == false, "a stopped polling at once")
         let before = upstream.requests.count
         for _ in 0..<20 {
-            if await poller.keepLeadership(poller.leadership!, now: clock.now).leading { await poller.step(now: clock.now) }
-            clock.set(clock.now.addingTimeInterval(0.5))
+            if await poller.keepLeadership(poller.leadership!, now: clock.now()).leading { await poller.step(now: clock.now()) }
+            clock.set(clock.now().addingTimeInterval(0.5))
         }
         #expect(upstream.requests.count == before, "and did not poll again while b holds the lease")
     }

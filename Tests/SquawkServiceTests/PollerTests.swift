@@ -1,3 +1,4 @@
+import SquawkTesting
 import Foundation
 import NIOConcurrencyHelpers
 import SquawkCore
@@ -71,14 +72,6 @@ final class WorldUpstream: PollingUpstream, @unchecked Sendable {
     var requests: [(at: Date, what: String)] { log.withLockedValue { $0.requests } }
 }
 
-/// A settable clock for driving ``Poller/step(now:)``.
-final class TestClock: Sendable {
-    let value: NIOLockedValueBox<Date>
-    init(_ start: Date) { value = NIOLockedValueBox(start) }
-    var now: Date { value.withLockedValue { $0 } }
-    func set(_ d: Date) { value.withLockedValue { $0 = d } }
-}
-
 @Suite("Poller: budget, needs, events, restarts")
 struct PollerTests {
     static let start = WorldConfiguration.defaultStart
@@ -95,7 +88,7 @@ struct PollerTests {
             let clock = TestClock(PollerTests.start)
             self.clock = clock
             self.store = store
-            upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: flights), clock: { clock.now })
+            upstream = WorldUpstream(WorldConfiguration(seed: 11, flightsPerServer: flights), clock: { clock.now() })
             for s in subscriptions where try await store.get(id: s.id, owner: s.ownerKeyId) == nil {
                 _ = try await store.create(s, secret: SigningSecret(secret: "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=", createdAt: s.createdAt), idempotency: nil)
             }
@@ -103,16 +96,16 @@ struct PollerTests {
             var config = PollerConfiguration()
             config.requestsPerMinute = limit
             poller = Poller(upstream: upstream, pipeline: EventPipeline(deliveries: store, subscriptions: store, live: live),
-                            live: live, stateStore: store, configuration: config, now: { clock.now })
+                            live: live, stateStore: store, configuration: config, now: { clock.now() })
             try await poller.loadState()
         }
 
         /// Drives the poller on the simulated clock for `seconds`.
         func run(for seconds: Double) async {
-            let end = clock.now.addingTimeInterval(seconds)
-            while clock.now < end {
-                let wake = await poller.step(now: clock.now)
-                clock.set(max(clock.now.addingTimeInterval(0.001), min(wake, end)))
+            let end = clock.now().addingTimeInterval(seconds)
+            while clock.now() < end {
+                let wake = await poller.step(now: clock.now())
+                clock.set(max(clock.now().addingTimeInterval(0.001), min(wake, end)))
             }
         }
     }
@@ -186,7 +179,7 @@ struct PollerTests {
         await h.run(for: 15 * 60)
         let polled = Set(h.upstream.requests.compactMap { $0.what.hasPrefix("flights/") ? String($0.what.dropFirst(8)) : nil })
         #expect(polled.count == 3, "all three servers were polled")
-        let claimed = try await h.store.claim(limit: 100_000, now: h.clock.now.addingTimeInterval(1), lease: .seconds(60))
+        let claimed = try await h.store.claim(limit: 100_000, now: h.clock.now().addingTimeInterval(1), lease: .seconds(60))
         let bySubscription = Dictionary(grouping: claimed, by: { $0.subscription.id })
         let toExpert = bySubscription[subs[0].id] ?? [], toCasual = bySubscription[subs[1].id] ?? []
         #expect(toExpert.count > 10 && toCasual.count > 10, "\(toExpert.count) and \(toCasual.count) deliveries")
@@ -209,7 +202,7 @@ struct PollerTests {
     func backoff() async throws {
         let h = try await Harness(subscriptions: [Self.subscription(1, .init(kind: .server, id: "Expert Server"))])
         await h.run(for: 60)
-        let limitedAt = h.clock.now
+        let limitedAt = h.clock.now()
         // The next request (whichever it is, and however the budget spaces it) is refused.
         h.upstream.log.withLockedValue { $0.limitedUntil = limitedAt.addingTimeInterval(20); $0.retryAfter = .seconds(45) }
         await h.run(for: 120)
@@ -225,7 +218,7 @@ struct PollerTests {
         let subs = [Self.subscription(1, .init(kind: .server, id: "Expert Server"), events: [.takeoff, .landing])]
         let first = try await Harness(store: store, flights: 150, subscriptions: subs)
         await first.run(for: 30 * 60)
-        let stats1 = try await store.queueStats(now: first.clock.now)
+        let stats1 = try await store.queueStats(now: first.clock.now())
         let enqueued1 = stats1.pending + stats1.inflight
         #expect(enqueued1 > 5, "an hour of 150 flights has takeoffs and landings")
 
@@ -234,9 +227,9 @@ struct PollerTests {
         // A new poller on the same store (a restart) starts from the saved diff state.
         let second = try await Harness(store: store, flights: 150, subscriptions: subs)
         #expect(second.poller.trackedFlights == first.poller.trackedFlights, "the diff state came back from the store")
-        second.clock.set(first.clock.now.addingTimeInterval(15))
+        second.clock.set(first.clock.now().addingTimeInterval(15))
         // Same seed, same history: bring the second world to where the first one was.
-        second.upstream.world.withLockedValue { $0.advance(to: first.clock.now) }
+        second.upstream.world.withLockedValue { $0.advance(to: first.clock.now()) }
         await second.run(for: 10 * 60)
         let page = try await store.deliveries(subscriptionId: subs[0].id, owner: "admin", status: nil, after: nil, limit: 1000)
         let eventIds = page.items.map(\.eventId)
@@ -245,7 +238,7 @@ struct PollerTests {
         // Against the world's truth for the whole 40 minutes (after the seeding snapshot).
         let expert = second.upstream.world.withLockedValue { $0.serverRefs.first { $0.name == "Expert Server" }!.id }
         let truth = second.upstream.world.withLockedValue { $0.truth(since: PollerTests.start.addingTimeInterval(30)) }
-            .filter { ($0.type == .takeoff || $0.type == .landing) && $0.server == expert && $0.at <= second.clock.now.addingTimeInterval(-90) }
+            .filter { ($0.type == .takeoff || $0.type == .landing) && $0.server == expert && $0.at <= second.clock.now().addingTimeInterval(-90) }
         #expect(Double(eventIds.count) >= 0.9 * Double(truth.count), "\(eventIds.count) delivered vs \(truth.count) in truth")
         #expect(eventIds.count <= truth.count + 10)
     }

@@ -35,7 +35,7 @@ extension SecurityTests {
         #expect(Array(gaps.prefix(6)) == [5, 10, 20, 40, 60, 60])
         let firstSuccess = try #require(sessions.first { $0 >= 200 })
         #expect(firstSuccess <= 200 + 60)
-        let ready = await h.poller.status(now: h.clock.now).upstreamReady
+        let ready = await h.poller.status(now: h.clock.now()).upstreamReady
         #expect(ready)
     }
 

@@ -59,7 +59,10 @@ public final class Dispatcher: Service, Sendable {
     let endpointPolicy: EndpointPolicy
     let configuration: DispatcherConfiguration
     let logger: Logger
-    let now: @Sendable () -> Date
+    /// All of the dispatcher's time: what is due, leases, deadlines, idle waits.
+    let clock: any SquawkClock
+    /// Retry jitter.
+    let random: RandomSource
     let onOperationalEvent: @Sendable (OperationalEvent) async -> Void
     private let state: NIOLockedValueBox<State>
     /// Secrets made ready to sign with, by secret (a claim names a subscription's valid secrets;
@@ -67,6 +70,10 @@ public final class Dispatcher: Service, Sendable {
     /// ``signingKeyLimit`` entries, so rotations cannot grow it without bound.
     private let signingKeys = NIOLockedValueBox<[String: WebhookSigner.SigningKey]>([:])
     static let signingKeyLimit = 10_000
+    /// Set by graceful shutdown.
+    private let stopping = NIOLockedValueBox(false)
+    /// Whether graceful shutdown has reached ``run()``: no claim starts from now on.
+    var isStopping: Bool { stopping.withLockedValue { $0 } }
 
     struct State {
         var limiter = EndpointLimiter()
@@ -78,7 +85,7 @@ public final class Dispatcher: Service, Sendable {
     public init(store: any DeliveryStore, transport: any HTTPTransport, renderer: PayloadRenderer = PayloadRenderer(),
                 endpointPolicy: EndpointPolicy, configuration: DispatcherConfiguration = .init(),
                 limiter: EndpointLimiter = EndpointLimiter(), logger: Logger = Logger(label: "squawk.dispatcher"),
-                now: @escaping @Sendable () -> Date = { Date() },
+                clock: any SquawkClock = SystemClock(), random: RandomSource = .system,
                 onOperationalEvent: @escaping @Sendable (OperationalEvent) async -> Void = { _ in }) {
         self.store = store
         self.transport = transport
@@ -86,7 +93,8 @@ public final class Dispatcher: Service, Sendable {
         self.endpointPolicy = endpointPolicy
         self.configuration = configuration
         self.logger = logger
-        self.now = now
+        self.clock = clock
+        self.random = random
         self.onOperationalEvent = onOperationalEvent
         self.state = .init(State(limiter: limiter))
     }
@@ -106,9 +114,12 @@ public final class Dispatcher: Service, Sendable {
 
     /// Waits until ``wake()`` or `timeout`, whichever comes first (also ends on cancellation).
     func waitForWork(timeout: Duration) async {
+        // A wake-up already here: no need to sleep (and no sleeper on the clock for a moment).
+        let woken = state.withLockedValue { s in defer { s.pendingWake = false }; return s.pendingWake }
+        if woken { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await self.clock.sleep(for: timeout)
                 self.wake()
             }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
@@ -131,7 +142,7 @@ public final class Dispatcher: Service, Sendable {
     public func run() async throws {
         // Graceful shutdown stops claiming; the batches in flight finish (bounded by the request
         // timeout) and are acknowledged. Anything claimed but unacknowledged returns after its lease.
-        let stopping = NIOLockedValueBox(false)
+        let stopping = self.stopping
         await withGracefulShutdownHandler {
             await self.pipeline(stopping: stopping)
         } onGracefulShutdown: {
@@ -153,12 +164,12 @@ public final class Dispatcher: Service, Sendable {
                 let stop = stopping.withLockedValue { $0 } || Task.isCancelled
                 if !stop, inFlight < configuration.pipelineDepth, !idle {
                     do {
-                        let claimedAt = now()
+                        let claimedAt = clock.now()
                         let claimed = try await store.claim(limit: configuration.batchSize, now: claimedAt, lease: configuration.lease)
                         if claimed.isEmpty {
                             idle = true
                         } else {
-                            let at = now()
+                            let at = clock.now()
                             // The lease the store recorded, counted from before the claim: a claim
                             // that waited (for a pooled connection, behind a stalled writer) has
                             // that much less of it left, and another instance may take the rows
@@ -231,16 +242,17 @@ public final class Dispatcher: Service, Sendable {
         var completions: [DeliveryCompletion] = []
         completions.reserveCapacity(claimed.count)
         var operational: [OperationalEvent] = []
-        var deadline: ContinuousClock.Instant?
-        var startBy: ContinuousClock.Instant?
+        // On the dispatcher's clock: the last moment a send may end, and may start.
+        var deadline: Date?
+        var startBy: Date?
         if let leaseEnds {
             // Margin: a fifth of the lease, at most the request timeout.
             let margin = min(configuration.lease.timeInterval / 5, configuration.requestTimeout.timeInterval)
-            let left = leaseEnds.addingTimeInterval(-margin).timeIntervalSince(self.now())
-            let start = ContinuousClock.now
-            deadline = start + .milliseconds(Int64((max(-1, left) * 1000).rounded(.down)))
+            let start = clock.now()
+            let left = leaseEnds.addingTimeInterval(-margin).timeIntervalSince(start)
+            deadline = start.addingTimeInterval(max(-1, left))
             let reserve = min(configuration.requestTimeout.timeInterval, max(0, left) / 2)
-            startBy = start + .milliseconds(Int64((max(-1, left - reserve) * 1000).rounded(.down)))
+            startBy = start.addingTimeInterval(max(-1, left - reserve))
         }
         var expired: [ClaimedDelivery] = []
         var sending: [ClaimedDelivery] = []
@@ -255,7 +267,7 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         for (c, later) in zip(claimed, pace) {
-            if let startBy, ContinuousClock.now >= startBy {
+            if let startBy, clock.now() >= startBy {
                 if c.subscription.status == .active, later == nil {
                     state.withLockedValue { $0.limiter.release(c.subscription.notifyEndpoint) }
                 }
@@ -284,7 +296,7 @@ public final class Dispatcher: Service, Sendable {
         }
         Self.count(completions)
         if !expired.isEmpty {
-            let at = self.now()
+            let at = clock.now()
             for c in expired {
                 completions.append(Self.putBack(c, at: at, dueAt: at))
             }
@@ -352,8 +364,7 @@ public final class Dispatcher: Service, Sendable {
 
     /// Fails a delivery of a subscription no longer active, puts back a paced one (`pacedUntil`:
     /// the endpoint's slot was not granted), or renders and signs the request (the slot was).
-    func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: ContinuousClock.Instant?,
-                 startBy: ContinuousClock.Instant? = nil) -> Preparation {
+    func prepare(_ c: ClaimedDelivery, now: Date, pacedUntil: Date?, deadline: Date?, startBy: Date? = nil) -> Preparation {
         let sub = c.subscription
         if sub.status != .active {
             let a = DeliveryAttempt(deliveryId: c.delivery.id, attempt: c.delivery.attempts + 1, at: now, statusCode: nil, latencyMs: 0,
@@ -373,8 +384,15 @@ public final class Dispatcher: Service, Sendable {
         return .send(HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
                                  maxResponseBytes: configuration.maxResponseBytes,
-                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false }, deadline: deadline, startBy: startBy,
+                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false },
+                                 deadline: deadline.map(instant), startBy: startBy.map(instant),
                                  onEnd: { state.withLockedValue { $0.limiter.release(endpoint) } }))
+    }
+
+    /// A moment on the dispatcher's clock as an instant of the transport's (the transport times
+    /// real network I/O, so its deadlines are monotonic instants).
+    func instant(_ date: Date) -> ContinuousClock.Instant {
+        .now + .milliseconds(Int64((date.timeIntervalSince(clock.now()) * 1000).rounded(.down)))
     }
 
     /// Records the attempt a send made and asks the pure ``DeliveryDecision`` what follows.
@@ -399,7 +417,7 @@ public final class Dispatcher: Service, Sendable {
         let latencyMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         let attempt = DeliveryAttempt(deliveryId: c.delivery.id, attempt: attemptNumber, at: now, statusCode: statusCode,
                                       latencyMs: latencyMs, responseSnippet: snippet, error: errorText)
-        var rng = SystemRandomNumberGenerator()
+        var rng = random
         let action = DeliveryDecision.decide(result, attempt: attemptNumber, format: sub.format, policy: configuration.retryPolicy,
                                              failingSince: c.failingSince, disableAfter: configuration.disableAfter, now: now, using: &rng)
         let completion = action.completion(attempt, now: now)
