@@ -134,10 +134,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmarks behind `squawk bench`, apart from the service's own code.
+        .target(
+            name: "SquawkBenchmarks",
+            dependencies: [
+                "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS", "SquawkSimulator",
+                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "squawk",
             dependencies: [
-                "SquawkApp", "SquawkCore", "SquawkHTTP", "SquawkSimulator",
+                "SquawkApp", "SquawkBenchmarks", "SquawkCore", "SquawkHTTP", "SquawkSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -187,6 +199,11 @@ let package = Package(
         .testTarget(
             name: "SquawkSubscriptionsTests",
             dependencies: ["SquawkCore", "SquawkTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SquawkBenchmarksTests",
+            dependencies: ["SquawkBenchmarks", "SquawkCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SquawkApp
+import SquawkBenchmarks
 
 /// `squawk bench …`: the benchmarks whose figures go in closing notes. Not tests: figures depend
 /// on the machine; build in release (`make bench`) and run on an idle machine.

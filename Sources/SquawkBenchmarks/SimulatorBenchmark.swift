@@ -77,13 +77,11 @@ public enum SimulatorBenchmark {
         }
         var counts: [EventType: Int] = [:]
         for e in world.truth(since: start.addingTimeInterval(0.5)) { counts[e.type, default: 0] += 1 }
-        let sorted = costs.sorted()
-        func median(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
+        let cost = Summary(costs)
+        let median = { (xs: [Double]) in Summary.median(xs) }
         return Result(
             flights: flights, hours: hours, counts: counts, samples: costs.count, setupCPU: setup,
-            medianCPU: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
-            p99CPU: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
-            meanCPU: costs.isEmpty ? 0 : costs.reduce(0, +) / Double(costs.count),
+            medianCPU: cost?.p50 ?? 0, p99CPU: cost?.p99 ?? 0, meanCPU: cost?.mean ?? 0,
             medianAdvanceCPU: median(parts[0]), medianSnapshotCPU: median(parts[1]), medianEncodeCPU: median(parts[2]),
             jsonBytes: bytes
         )

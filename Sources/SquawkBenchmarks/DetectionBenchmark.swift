@@ -310,9 +310,7 @@ public enum DetectionBenchmark {
             touchdownRateMedianAbsError: median(rateErrors.map(abs)), touchdownRateMedianError: median(rateErrors),
             touchAndGoFlags: touchAndGo, medianDelay: delays.compactMapValues { median($0.map(abs)) },
             simulateSeconds: 0, diffSeconds: 0, unmatched: unmatched)
-        let sortedErrors = rateErrors.map(abs).sorted()
-        report.touchdownRateP90AbsError = sortedErrors.isEmpty ? nil
-            : sortedErrors[min(sortedErrors.count - 1, Int((Double(sortedErrors.count) * 0.9).rounded(.up)) - 1)]
+        report.touchdownRateP90AbsError = Summary(rateErrors.map(abs))?.p90
         report.landingsWithRate = rated
         report.rateSources = sources
         return report
@@ -320,10 +318,6 @@ public enum DetectionBenchmark {
 
     // MARK: - Helpers
 
-    static func median(_ xs: [Double]) -> Double? {
-        guard !xs.isEmpty else { return nil }
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    static func median(_ xs: [Double]) -> Double? { Summary(xs)?.p50 }
 
 }

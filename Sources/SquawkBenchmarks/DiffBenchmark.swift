@@ -77,17 +77,8 @@ public enum DiffBenchmark {
 
         public var medianDecode: Double { Self.median(decodeTimes) }
 
-        static func median(_ xs: [Double]) -> Double {
-            guard !xs.isEmpty else { return .nan }
-            let s = xs.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-
-        static func percentile(_ xs: [Double], _ p: Double) -> Double {
-            guard !xs.isEmpty else { return .nan }
-            let s = xs.sorted()
-            return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
-        }
+        static func median(_ xs: [Double]) -> Double { Summary.median(xs, empty: .nan) }
+        static func percentile(_ xs: [Double], _ p: Double) -> Double { xs.isEmpty ? .nan : Summary.percentile(sorted: xs.sorted(), p) }
 
         public var description: String {
             func ms(_ x: Double) -> String { String(format: "%.2f ms", x * 1_000) }

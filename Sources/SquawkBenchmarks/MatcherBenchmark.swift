@@ -137,13 +137,11 @@ public enum MatcherBenchmark {
             plainMatches = produced
             plainTimes.append(d.timeInterval)
         }
-        let sorted = times.sorted()
         return Result(
             subscriptions: matcher.count, events: eventCount, buildSeconds: build.timeInterval,
-            medianBatchSeconds: ProcessMeter.median(times),
-            p99BatchSeconds: sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+            medianBatchSeconds: Summary(times)?.p50 ?? 0, p99BatchSeconds: Summary(times)?.p99 ?? 0,
             matchesPerBatch: matches,
-            unfilteredMedianBatchSeconds: ProcessMeter.median(plainTimes), unfilteredMatchesPerBatch: plainMatches, filtered: filtered,
+            unfilteredMedianBatchSeconds: Summary.median(plainTimes), unfilteredMatchesPerBatch: plainMatches, filtered: filtered,
             residentGrowthBytes: rssBefore.flatMap { b in rssAfter.map { $0 - b } },
             residentTotalBytes: rssAfter)
     }

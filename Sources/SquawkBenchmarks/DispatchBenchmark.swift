@@ -161,11 +161,10 @@ public enum DispatchBenchmark {
         let deadline = clock.now + .seconds(30)
         while timing.completedCount < steadyEvents, clock.now < deadline { try await clock.sleep(for: .milliseconds(20)) }
         service.cancel()
-        let latencies = timing.latencies().sorted()
-        func q(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let latencies = Summary(timing.latencies())
         return Result(events: events, endpoints: endpoints, enqueuePerSecond: Double(events) / enqueueTime.timeInterval,
                       deliveriesPerSecond: Double(events - undelivered) / drain.timeInterval, rawBefore: rawBefore, rawAfter: rawAfter,
-                      steadyOffered: steadyRate, steadyDelivered: timing.completedCount, latencyP50: q(0.5), latencyP99: q(0.99),
+                      steadyOffered: steadyRate, steadyDelivered: timing.completedCount, latencyP50: latencies?.p50 ?? 0, latencyP99: latencies?.p99 ?? 0,
                       errors: undelivered, drainCPUSeconds: drainCPUSeconds)
     }
 }

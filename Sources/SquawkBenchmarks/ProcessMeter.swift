@@ -36,11 +36,5 @@ enum ProcessMeter {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// Median of `values` (0 for none).
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 }
 

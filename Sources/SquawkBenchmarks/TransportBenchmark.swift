@@ -81,17 +81,14 @@ public enum TransportBenchmark {
         let seconds = (clock.now - start).timeInterval
         let cpu = ProcessMeter.processCPUSeconds() - cpuBefore
 
-        let latencies = reports.flatMap(\.latencies).sorted()
-        func percentile(_ p: Double) -> Duration {
-            guard !latencies.isEmpty else { return .zero }
-            return latencies[Swift.min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)]
-        }
+        let latencies = Summary(reports.flatMap(\.latencies))
+        func percentile(_ value: Double?) -> Duration { .nanoseconds(Int64(((value ?? 0) * 1e9).rounded())) }
         return Result(
             requests: requests, concurrency: concurrency, bodyBytes: bodyBytes,
             errors: reports.reduce(0) { $0 + $1.errors },
             firstError: reports.lazy.compactMap(\.firstError).first,
             seconds: seconds,
-            p50: percentile(0.50), p99: percentile(0.99), max: latencies.last ?? .zero,
+            p50: percentile(latencies?.p50), p99: percentile(latencies?.p99), max: percentile(latencies?.max),
             cpuMicrosecondsPerRequest: requests > 0 ? cpu * 1_000_000 / Double(requests) : 0,
             connectionsOpened: transport.statistics.connectionsOpened - connectionsBefore)
     }

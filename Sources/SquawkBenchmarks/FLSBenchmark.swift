@@ -29,7 +29,7 @@ public enum FLSBenchmark {
             var state = FLSDiffState()
             diffTimes.append(clock.measure { _ = FLSDiffer.diff(&state, flights: decoded, instance: "club", observedAt: end) })
         }
-        func median(_ d: [Duration]) -> String { String(format: "%.2f ms", d.sorted()[d.count / 2].timeInterval * 1000) }
+        func median(_ d: [Duration]) -> String { String(format: "%.2f ms", (Summary(d)?.p50 ?? .nan) * 1000) }
         out += "\none poll of all \(records.count) records (\(body.count / 1024) KiB JSON): decode \(median(decodeTimes)), diff \(median(diffTimes)) (median of 20)\n"
         return out
     }
