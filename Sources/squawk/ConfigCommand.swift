@@ -11,8 +11,8 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the effective configuration (secrets masked) and the polling plan.")
         @OptionGroup var options: ConfigOptions
         func run() async throws {
-            let c = try options.load()
-            for line in ConfigReport.lines(c) { Console.line(line) }
+            let loaded = try options.loadWithSources()
+            for line in ConfigReport.lines(loaded.configuration, sources: loaded.sources) { Console.line(line) }
         }
     }
 

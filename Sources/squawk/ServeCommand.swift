@@ -28,18 +28,21 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("live-api-key"), help: "liveapi.key (prefer SQUAWK_LIVEAPI_KEY: flags show in `ps`)") var liveAPIKey: String?
     @Option(name: .customLong("set"), help: "Any key: --set delivery.concurrency=64 (repeatable).") var assignments: [String] = []
 
-    func load() throws -> SquawkConfiguration {
+    func load() throws -> SquawkConfiguration { try loadWithSources().configuration }
+
+    /// The configuration and where each key's value came from.
+    func loadWithSources() throws -> SquawkConfiguration.Loaded {
         do {
             var flags: [(String, String)] = []
             if let host { flags.append(("server.host", host)) }
             if let port { flags.append(("server.port", String(port))) }
             if let database { flags.append(("store.url", database)) }
-            if let liveAPIKey { flags.append(("liveapi.key", "\"\(liveAPIKey)\"")) }
+            if let liveAPIKey { flags.append(("liveapi.key", liveAPIKey)) }
             for a in assignments {
                 guard let eq = a.firstIndex(of: "=") else { throw ValidationError("--set expects key=value, got '\(a)'") }
                 flags.append((String(a[..<eq]), String(a[a.index(after: eq)...])))
             }
-            return try SquawkConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment, flags: flags)
+            return try SquawkConfiguration.loadWithSources(file: file, environment: ProcessInfo.processInfo.environment, flags: flags)
         } catch let error as ConfigurationError {
             throw ValidationError("configuration: \(error.message)")
         }

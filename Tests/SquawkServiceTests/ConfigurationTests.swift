@@ -42,6 +42,52 @@ struct ConfigurationTests {
         #expect(env.port == 9002)
     }
 
+    @Test("every key's source is known: default, file, environment or flag (what config check prints)")
+    func sources() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("s.toml").path
+        try "[server]\nport = 9001\nhost = \"0.0.0.0\"\n[log]\nlevel = \"debug\"".write(toFile: file, atomically: true, encoding: .utf8)
+        let loaded = try SquawkConfiguration.loadWithSources(
+            file: file, environment: ["SQUAWK_SERVER_PORT": "9002", "SQUAWK_LOG_LEVEL": "warning", "SQUAWK_NOT_A_KEY": "x"],
+            flags: [("log.level", "error")])
+        #expect(loaded.configuration.port == 9002)
+        #expect(loaded.configuration.logLevel == "error")
+        #expect(loaded.sources["server.host"] == .file)
+        #expect(loaded.sources["server.port"] == .environment)
+        #expect(loaded.sources["log.level"] == .flag)
+        #expect(loaded.sources["delivery.concurrency"] == nil)
+        let lines = ConfigReport.lines(loaded.configuration, sources: loaded.sources)
+        #expect(lines.contains("server.host = \"0.0.0.0\"  # file"))
+        #expect(lines.contains("server.port = 9002  # environment"))
+        #expect(lines.contains("log.level = \"error\"  # flag"))
+        #expect(lines.contains("delivery.concurrency = 128  # default"))
+    }
+
+    @Test("environment values: plain text or the TOML spelling older releases read; a wrong type names the variable")
+    func environmentValues() throws {
+        for allow in ["10.0.0.0/8,127.0.0.1/32", "[\"10.0.0.0/8\", \"127.0.0.1/32\"]"] {
+            let c = try SquawkConfiguration.load(file: nil, environment: ["SQUAWK_API_ALLOW_LIST": allow, "SQUAWK_LIVEAPI_KEY": "\"quoted\"",
+                                                                          "SQUAWK_DELIVERY_RETRY_SCHEDULE": "0,5,300", "SQUAWK_LIVEAPI_BUDGET_SHARE": "0.5"],
+                                                 flags: [])
+            #expect(c.allowList == ["10.0.0.0/8", "127.0.0.1/32"])
+            #expect(c.liveAPIKey == "quoted")
+            #expect(c.retrySchedule == [0, 5, 300])
+            #expect(c.budgetShare == 0.5)
+        }
+        #expect { _ = try SquawkConfiguration.load(file: nil, environment: ["SQUAWK_SERVER_PORT": "eighty"], flags: []) } throws: { error in
+            guard let e = error as? ConfigurationError else { return false }
+            return e.key == "server.port" && e.message.contains("SQUAWK_SERVER_PORT") && e.message.contains("an integer")
+        }
+        #expect { _ = try SquawkConfiguration.load(file: nil, environment: ["SQUAWK_SERVER_PORT": "70000"], flags: []) } throws: { error in
+            (error as? ConfigurationError)?.message.contains("outside") == true
+        }
+        #expect { _ = try SquawkConfiguration.load(file: nil, environment: [:], flags: [("server.prot", "1")]) } throws: { error in
+            (error as? ConfigurationError)?.key == "server.prot"
+        }
+    }
+
     @Test("a bad key or value fails with a message naming the key", arguments: [
         ("[server]\nprot = 1", "server.prot"),
         ("[server]\nport = 70000", "server.port"),

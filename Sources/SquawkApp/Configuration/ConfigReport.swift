@@ -10,9 +10,10 @@ public enum ConfigReport {
         return String(rest.prefix { $0 != "/" })
     }
 
-    public static func lines(_ c: SquawkConfiguration) -> [String] {
-        var out = ["# effective configuration (defaults ← file ← SQUAWK_* environment ← flags)"]
-        out += c.effectiveLines()
+    /// With `sources`, each key's line says where its value came from.
+    public static func lines(_ c: SquawkConfiguration, sources: [String: SquawkConfiguration.Source]? = nil) -> [String] {
+        var out = ["# effective configuration (defaults ← file ← SQUAWK_* environment ← flags), each key with its source"]
+        out += c.effectiveLines(sources: sources)
         out.append("")
         out.append("# polling plan (the poller polls only the servers active subscriptions need)")
         for servers in [1, 3] {

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import SquawkCore
 import SquawkPostgres
@@ -6,10 +7,11 @@ import SquawkServer
 /// Everything `squawk serve` can be told, with its defaults.
 ///
 /// Sources, later ones winning: built-in defaults → the TOML file (`--config`, default
-/// `config/squawk.toml` when it exists) → `SQUAWK_*` environment variables → command-line flags.
-/// Every key is declared once in ``keys`` (name, environment variable, default, help, whether it
-/// is a secret); the example file, `squawk config check` and the error messages all come from
-/// that table, so they cannot drift apart.
+/// `config/squawk.toml` when it exists) → `SQUAWK_*` environment variables → command-line flags,
+/// read through swift-configuration's providers (ConfigSources.swift).
+/// Every key is declared once in ``keys`` (name, type, environment variable, default, help,
+/// whether it is a secret); the example file, `squawk config check` and the error messages all
+/// come from that table, so they cannot drift apart.
 /// The name of the built-in simulator's FLS club.
 public let EmbeddedFLSName = "demo"
 
@@ -103,7 +105,9 @@ public struct SquawkConfiguration: Sendable {
         public var name: String
         public var help: String
         public var secret: Bool
-        let set: @Sendable (inout SquawkConfiguration, TOMLLite.Value) throws(ConfigurationError) -> Void
+        /// The value's type, as the providers are asked for it.
+        public var type: ConfigType
+        let set: @Sendable (inout SquawkConfiguration, ConfigContent) throws(ConfigurationError) -> Void
         let get: @Sendable (SquawkConfiguration) -> String
         /// `SQUAWK_SERVER_PORT` for `server.port`.
         public var environmentName: String {
@@ -178,51 +182,18 @@ public struct SquawkConfiguration: Sendable {
         return host.isEmpty ? nil : (host, port)
     }
 
-    // MARK: - Loading
-
-    /// Applies a TOML document; unknown keys are errors (a typo must not be silently ignored).
-    public mutating func apply(toml text: String, source: String) throws(ConfigurationError) {
-        let values: [String: TOMLLite.Value]
-        do { values = try TOMLLite.parse(text) } catch { throw ConfigurationError(key: nil, "\(source): \(error.description)") }
-        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let key = Self.keys.first(where: { $0.name == name }) else {
-                throw ConfigurationError(key: name, "\(source): unknown key '\(name)'")
-            }
-            try key.set(&self, value)
-        }
-    }
-
-    /// Applies `SQUAWK_*` variables that name a key; other variables are ignored.
-    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
-        for key in Self.keys {
-            guard let raw = environment[key.environmentName] else { continue }
-            try key.set(&self, Self.environmentValue(raw))
-        }
-    }
-
-    /// Sets one key from command-line text (flags).
-    public mutating func set(_ name: String, _ raw: String) throws(ConfigurationError) {
-        guard let key = Self.keys.first(where: { $0.name == name }) else { throw ConfigurationError(key: name, "unknown key '\(name)'") }
-        try key.set(&self, Self.environmentValue(raw))
-    }
-
-    /// Environment values are text: a number stays a number, `a,b` is a list, anything else is a string.
-    static func environmentValue(_ raw: String) -> TOMLLite.Value {
-        if let v = try? TOMLLite.parse("v = \(raw)")["v"] { return v }
-        if raw.contains(",") { return .array(raw.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }) }
-        return .string(raw)
-    }
-
     // MARK: - Showing
 
     /// `key = value` lines with secrets masked, for `squawk config check` and the start banner.
-    public func effectiveLines() -> [String] {
+    /// With `sources`, each line ends with where its value came from (`# file`, `# environment`…).
+    public func effectiveLines(sources: [String: Source]? = nil) -> [String] {
         Self.keys.map { key in
             let value = key.get(self)
             var shown = key.secret ? (value == "\"\"" || value == "[]" ? "\(value) (not set)" : "\"****\" (set)") : value
             // A database URL is shown without its password.
             if key.name == "store.url" { shown = Key.quoted(PostgresURL.redact(storeURL)) }
-            return "\(key.name) = \(shown)"
+            guard let sources else { return "\(key.name) = \(shown)" }
+            return "\(key.name) = \(shown)  # \((sources[key.name] ?? .defaults).rawValue)"
         }
     }
 
@@ -268,117 +239,52 @@ extension SquawkConfiguration.Key {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    static func mismatch(_ name: String, _ expected: String) -> ConfigurationError {
-        ConfigurationError(key: name, "\(name): expected \(expected)")
+    /// A key whose value arrives as `type` and is checked by `accept` before it is stored.
+    static func make<Value>(_ name: String, _ help: String, _ type: ConfigType, secret: Bool = false,
+                            _ path: any WritableKeyPath<Config, Value> & Sendable,
+                            value: @escaping @Sendable (ConfigContent) -> Value?, expected: String,
+                            check: @escaping @Sendable (Value) -> String? = { _ in nil },
+                            show: @escaping @Sendable (Value) -> String) -> Self {
+        Self(name: name, help: help, secret: secret, type: type, set: { (c: inout Config, content: ConfigContent) throws(ConfigurationError) in
+            guard let v = value(content) else { throw mismatch(name, expected) }
+            if let problem = check(v) { throw ConfigurationError(key: name, "\(name): \(problem)") }
+            c[keyPath: path] = v
+        }, get: { show($0[keyPath: path]) })
     }
 
     static func string(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, String> & Sendable, secret: Bool = false,
                        check: @escaping @Sendable (String) -> String? = { _ in nil }) -> Self {
-        Self(name: name, help: help, secret: secret, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            let s: String
-            switch v {
-            case .string(let x): s = x
-            case .integer(let i): s = String(i)
-            default: throw mismatch(name, "a string")
-            }
-            if let problem = check(s) { throw ConfigurationError(key: name, "\(name): \(problem)") }
-            c[keyPath: path] = s
-        }, get: { quoted($0[keyPath: path]) })
+        make(name, help, .string, secret: secret, path, value: { if case .string(let s) = $0 { s } else { nil } },
+             expected: "a string", check: check, show: quoted)
     }
 
     static func int(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Int> & Sendable, _ range: ClosedRange<Int>) -> Self {
-        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            guard case .integer(let i) = v else { throw mismatch(name, "an integer") }
-            guard range.contains(i) else { throw ConfigurationError(key: name, "\(name): \(i) is outside \(range.lowerBound)…\(range.upperBound)") }
-            c[keyPath: path] = i
-        }, get: { String($0[keyPath: path]) })
+        make(name, help, .int, path, value: { if case .int(let i) = $0 { i } else { nil } }, expected: "an integer",
+             check: { range.contains($0) ? nil : "\($0) is outside \(range.lowerBound)…\(range.upperBound)" }, show: { String($0) })
     }
 
     static func double(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Double> & Sendable, _ range: ClosedRange<Double>) -> Self {
-        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            let d: Double
-            switch v {
-            case .integer(let i): d = Double(i)
-            case .float(let x): d = x
-            default: throw mismatch(name, "a number")
-            }
-            guard range.contains(d) else { throw ConfigurationError(key: name, "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
-            c[keyPath: path] = d
-        }, get: { format($0[keyPath: path]) })
+        make(name, help, .double, path, value: { if case .double(let d) = $0 { d } else { nil } }, expected: "a number",
+             check: { range.contains($0) ? nil : "\($0) is outside \(range.lowerBound)…\(range.upperBound)" }, show: format)
     }
 
     static func bool(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, Bool> & Sendable) -> Self {
-        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            guard case .bool(let b) = v else { throw mismatch(name, "true or false") }
-            c[keyPath: path] = b
-        }, get: { String($0[keyPath: path]) })
+        make(name, help, .bool, path, value: { if case .bool(let b) = $0 { b } else { nil } }, expected: "true or false", show: { String($0) })
     }
 
     static func strings(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [String]> & Sendable, secret: Bool = false,
                         check: @escaping @Sendable ([String]) -> String? = { _ in nil }) -> Self {
-        Self(name: name, help: help, secret: secret, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            let items: [TOMLLite.Value]
-            switch v {
-            case .array(let a): items = a
-            case .string(let s): items = s.isEmpty ? [] : [.string(s)]
-            default: throw mismatch(name, "a list of strings")
-            }
-            var out: [String] = []
-            for item in items {
-                guard case .string(let s) = item else { throw mismatch(name, "a list of strings") }
-                out.append(s)
-            }
-            if let problem = check(out) { throw ConfigurationError(key: name, "\(name): \(problem)") }
-            c[keyPath: path] = out
-        }, get: { "[" + $0[keyPath: path].map(quoted).joined(separator: ", ") + "]" })
+        make(name, help, .stringArray, secret: secret, path, value: { if case .stringArray(let a) = $0 { a.filter { !$0.isEmpty } } else { nil } },
+             expected: "a list of strings", check: check, show: { "[" + $0.map(quoted).joined(separator: ", ") + "]" })
     }
 
     static func doubles(_ name: String, _ help: String, _ path: any WritableKeyPath<Config, [Double]> & Sendable,
                         check: @escaping @Sendable ([Double]) -> String? = { _ in nil }) -> Self {
-        Self(name: name, help: help, secret: false, set: { (c: inout Config, v: TOMLLite.Value) throws(ConfigurationError) in
-            let items: [TOMLLite.Value]
-            switch v {
-            case .array(let a): items = a
-            case .integer, .float: items = [v]
-            case .string(let s): items = s.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)).map(TOMLLite.Value.float) ?? .string(String($0)) }
-            default: throw mismatch(name, "a list of numbers")
-            }
-            var out: [Double] = []
-            for item in items {
-                switch item {
-                case .integer(let i): out.append(Double(i))
-                case .float(let d): out.append(d)
-                default: throw mismatch(name, "a list of numbers")
-                }
-            }
-            if let problem = check(out) { throw ConfigurationError(key: name, "\(name): \(problem)") }
-            c[keyPath: path] = out
-        }, get: { "[" + $0[keyPath: path].map(format).joined(separator: ", ") + "]" })
+        make(name, help, .doubleArray, path, value: { if case .doubleArray(let a) = $0 { a } else { nil } },
+             expected: "a list of numbers", check: check, show: { "[" + $0.map(format).joined(separator: ", ") + "]" })
     }
 
     static func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
-    }
-}
-
-// MARK: - One call that loads everything
-
-extension SquawkConfiguration {
-    /// The default file, read when no `--config` is given and it exists.
-    public static let defaultFile = "config/squawk.toml"
-
-    /// Defaults → file → environment → flags. A named file that is missing is an error.
-    public static func load(file: String?, environment: [String: String], flags: [(String, String)]) throws(ConfigurationError) -> SquawkConfiguration {
-        var c = SquawkConfiguration()
-        let path = file ?? environment["SQUAWK_CONFIG"] ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
-        if let path {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError(key: nil, "cannot read the configuration file \(path)")
-            }
-            try c.apply(toml: text, source: path)
-        }
-        try c.apply(environment: environment)
-        for (name, value) in flags { try c.set(name, value) }
-        return c
     }
 }
