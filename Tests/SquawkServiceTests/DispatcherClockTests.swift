@@ -16,6 +16,9 @@ final class ScriptedTransport: HTTPTransport, Sendable {
     let script: Script
     let requests = NIOLockedValueBox<[HTTPRequest]>([])
     let batches = NIOLockedValueBox<[Int]>([])
+    /// When each request was made, on `clock` (if set).
+    let sentAt = NIOLockedValueBox<[Date]>([])
+    let clock = NIOLockedValueBox<TestClock?>(nil)
     /// While set, requests to URLs containing it wait for ``release()``.
     let holdURLsContaining = NIOLockedValueBox<String?>(nil)
     private let held = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
@@ -28,9 +31,11 @@ final class ScriptedTransport: HTTPTransport, Sendable {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let n = requests.withLockedValue { $0.append(request); return $0.count }
+        if let clock = clock.withLockedValue({ $0 }) { sentAt.withLockedValue { $0.append(clock.now()) } }
         if let hold = holdURLsContaining.withLockedValue({ $0 }), request.url.contains(hold) {
             await withCheckedContinuation { c in held.withLockedValue { $0.append(c) } }
         }
+        defer { request.onEnd?() }  // as a real transport does: the endpoint's in-flight slot comes back
         return script(request, n)
     }
 
@@ -82,10 +87,11 @@ struct DispatcherClockTests {
         }
 
         @discardableResult
-        func subscribe(_ name: String) async throws -> Subscription {
+        func subscribe(_ name: String, format: PayloadFormat = .json) async throws -> Subscription {
             var request = SubscriptionRequest()
             request.target = SubscriptionTarget(kind: .callsign, id: "SQK*")
             request.notifyEndpoint = "http://127.0.0.1:9/hooks/\(name)"
+            request.format = format
             let s = try rules.newSubscription(request, id: "sub_clock_\(name)", owner: H.owner, now: DispatcherClockTests.t0)
             _ = try await store.create(s, secret: SigningSecret(secret: H.secret, createdAt: DispatcherClockTests.t0), idempotency: nil)
             return s
@@ -252,6 +258,36 @@ struct DispatcherClockTests {
         #expect(transport.count == 1, "e2 was never sent")
         #expect(try await rig.delivery(e1, of: sub).status == .delivered)
         #expect(try await rig.delivery(e2, of: sub).status == .pending)
+    }
+
+    @Test("a backlog of 80 events for one Discord webhook: scheduled, not churned; never more than 5 requests in 2 s or 30 in 60 s")
+    func discordBacklog() async throws {
+        let base = try SQLiteStore.temporary()
+        let claims = ClaimCounter(base)
+        let rig = try Rig(store: claims, base: base)
+        rig.transport.clock.withLockedValue { $0 = rig.clock }
+        let sub = try await rig.subscribe("discord", format: .discord)
+        let events = (1...80).map { H.event($0, flight: "F\($0)") }
+        try await rig.running {
+            try await rig.enqueue(events, to: sub)
+            try await Self.until("the first burst") { rig.transport.count >= 5 }
+            try await rig.settle()
+            var steps = 0
+            while rig.transport.count < 80, steps < 2_000 {
+                try await rig.advance(.milliseconds(250))
+                steps += 1
+            }
+        }
+        let sends = rig.transport.sentAt.withLockedValue { $0 }
+        #expect(sends.count == 80)
+        for w in ReceiverBudget.discord.windows { #expect(ReceiverBudgetWindows.obeys(sends, w), "\(w)") }
+        // Each delivery claimed at most twice: once when it came (put back to its promised slot),
+        // once at that slot. Before, every claim of a busy endpoint put back all but one.
+        let claimed = events.map { claims.claimed($0.id) }
+        #expect(claimed.allSatisfy { $0 <= 2 }, "\(claimed)")
+        // And at the pace the budget allows: 80 messages in about (80 − 30) × 2 s + 60 s.
+        #expect(sends.last!.timeIntervalSince(sends.first!) < 200)
+        for e in events { #expect(try await rig.delivery(e, of: sub).status == .delivered) }
     }
 
     @Test("retry jitter comes from the injected random source: the same seed gives the same schedule, another seed another")

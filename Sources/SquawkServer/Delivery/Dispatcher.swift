@@ -263,7 +263,8 @@ public final class Dispatcher: Service, Sendable {
         // give each slot back): nil where the delivery may go now, else when it may try again.
         let pace: [Date?] = state.withLockedValue { s in
             claimed.map { c in
-                c.subscription.status == .active ? s.limiter.acquire(c.subscription.notifyEndpoint, format: c.subscription.format, now: now) : nil
+                c.subscription.status == .active
+                    ? s.limiter.acquire(c.subscription.notifyEndpoint, format: c.subscription.format, delivery: c.delivery.id, now: now) : nil
             }
         }
         for (c, later) in zip(claimed, pace) {
@@ -407,8 +408,11 @@ public final class Dispatcher: Service, Sendable {
         case .success(let response):
             statusCode = response.status
             snippet = String(decoding: response.body.prefix(1024), as: UTF8.self)
-            let retryAfter = response.header("retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: now) }
-            result = .response(status: response.status, retryAfter: retryAfter)
+            let limits = ReceiverLimits(response, now: now)
+            if let until = limits.holdUntil {
+                state.withLockedValue { $0.limiter.throttle(sub.notifyEndpoint, global: limits.global, until: until) }
+            }
+            result = .response(status: response.status, retryAfter: limits.retryAfter)
         case .failure(let e):
             errorText = e.description
             result = e.kind == .peerRefused ? .peerRefused(message: e.message) : .transportError(kind: e.kind.rawValue, message: e.message)

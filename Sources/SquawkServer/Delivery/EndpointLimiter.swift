@@ -1,66 +1,80 @@
 import Foundation
 import SquawkCore
+import SquawkHTTP
 
-/// Per-endpoint pacing: a token bucket per receiver URL, a cap on sends in flight to it at once,
-/// and a "not before" time after a 429/503 (the endpoint is slowed down as a whole, not just the
-/// one delivery). Pure bookkeeping on times passed in; the dispatcher owns one instance, takes a
-/// slot before each send and gives it back after (``release(_:)``).
+/// Per-endpoint pacing: each receiver URL's ``ReceiverBudget`` (sliding windows: Discord 5 per
+/// 2 s and 30 per 60 s, Slack 1 per second, others 50 per second), a cap on sends in flight to
+/// it at once, and a "not before" time its receiver set (a 429, Discord's rate-limit headers).
+/// Pure bookkeeping on times passed in; the dispatcher owns one instance, takes a slot before
+/// each send and gives it back after (``release(_:)``).
 ///
-/// Default rates (../shared/FACTS.md): Discord webhooks 5 requests per 2 s, Slack incoming
-/// webhooks 1 per second; other receivers 50 per second each.
+/// **Scheduling, not churn.** A delivery the budget cannot send now is promised the endpoint's
+/// next free slot, after every slot already promised (first come, first served), and is put
+/// back due then: it is not claimed again before its turn, and when it comes back the slot is
+/// its own. Promises are this process's; the windows are checked against real sends every time.
 public struct EndpointLimiter: Sendable {
-    public struct Rate: Sendable, Hashable {
-        public var requests: Double
-        public var per: Double
-        public init(requests: Double, per: Double) {
-            self.requests = requests
-            self.per = per
-        }
-        public static let discord = Rate(requests: 5, per: 2)
-        public static let slack = Rate(requests: 1, per: 1)
-        public static let standard = Rate(requests: 50, per: 1)
-    }
-
     struct Bucket {
-        var tokens: Double
-        var updated: Date
-        var notBefore: Date?
+        var ledger = BudgetLedger()
+        /// Slots promised to deliveries put back, by delivery id.
+        var promised: [String: Date] = [:]
         var inFlight = 0
+        var updated: Date
     }
 
-    public var rates: [PayloadFormat: Rate]
+    /// The budget of each format (a test may use its own).
+    public var budgets: [PayloadFormat: ReceiverBudget]
     /// Sends in flight to one endpoint at once; more wait (a slow receiver does not take every
     /// connection of the dispatcher).
     public var maxInFlight: Int
+    /// A promise whose delivery has not come back this long after its slot is dropped (the
+    /// delivery was deleted, or claimed elsewhere).
+    public var promiseGrace: Double = 30
     private var buckets: [String: Bucket] = [:]
+    /// Hosts held as a whole (Discord's global rate limit applies to every webhook).
+    private var hostHolds: [String: Date] = [:]
 
-    public init(rates: [PayloadFormat: Rate] = [.discord: .discord, .slack: .slack, .json: .standard, .flifo: .standard],
+    public init(budgets: [PayloadFormat: ReceiverBudget] = [.discord: .discord, .slack: .slack, .json: .standard, .flifo: .standard],
                 maxInFlight: Int = 16) {
-        self.rates = rates
+        self.budgets = budgets
         self.maxInFlight = max(1, maxInFlight)
     }
 
-    /// Takes a token for `endpoint` at `now`; returns nil when it may send now, or the time when
-    /// it may try again.
-    public mutating func acquire(_ endpoint: String, format: PayloadFormat, now: Date) -> Date? {
-        let rate = rates[format] ?? .standard
-        var b = buckets[endpoint] ?? Bucket(tokens: rate.requests, updated: now, notBefore: nil)
-        if let nb = b.notBefore, nb > now { buckets[endpoint] = b; return nb }
-        if b.inFlight >= maxInFlight { buckets[endpoint] = b; return now.addingTimeInterval(1) }
-        let elapsed = max(0, now.timeIntervalSince(b.updated))
-        b.tokens = min(rate.requests, b.tokens + elapsed * rate.requests / rate.per)
+    /// Takes a slot for delivery `id` to `endpoint` at `now`: nil when it may send now (the send
+    /// is recorded), else the time it is promised.
+    public mutating func acquire(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, delivery id: String = "",
+                                 now: Date) -> Date? {
+        let budget = budget ?? budgets[format] ?? .standard
+        var b = buckets[endpoint] ?? Bucket(updated: now)
+        defer { buckets[endpoint] = b }
         b.updated = now
-        if b.tokens >= 1 {
-            b.tokens -= 1
-            b.inFlight += 1
-            buckets[endpoint] = b
-            return nil
+        if !hostHolds.isEmpty, let host = Self.host(endpoint), let hold = hostHolds[host], hold > now { return hold }
+        b.promised = b.promised.filter { $0.value.addingTimeInterval(promiseGrace) >= now }
+        let mine = b.promised[id]
+        // Slots promised to others before this delivery's own (all of them, if it has none).
+        let ahead = b.promised.filter { $0.key != id && $0.value < (mine ?? .distantFuture) }.values.sorted()
+        let myTurn = mine.map { $0 <= now } ?? ahead.isEmpty
+        if myTurn, b.ledger.allows(budget, now: now) {
+            guard b.inFlight < maxInFlight else { return now.addingTimeInterval(1) }  // keeps its place
+            return grant(&b, id, now, budget)
         }
-        buckets[endpoint] = b
-        return now.addingTimeInterval((1 - b.tokens) * rate.per / rate.requests)
+        if let mine, mine > now { return mine }
+        // The next free slot after the sends made and the slots promised ahead of it.
+        var projection = b.ledger
+        for slot in ahead { projection.record(slot, budget: budget) }
+        let slot = projection.nextSlot(budget, now: max(now, ahead.last ?? now))
+        if slot <= now, b.inFlight < maxInFlight { return grant(&b, id, now, budget) }
+        b.promised[id] = slot
+        return slot
     }
 
-    /// Gives back the in-flight slot a successful ``acquire(_:format:now:)`` took.
+    private func grant(_ b: inout Bucket, _ id: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
+        b.promised[id] = nil
+        b.ledger.record(now, budget: budget)
+        b.inFlight += 1
+        return nil
+    }
+
+    /// Gives back the in-flight slot a successful ``acquire(_:format:budget:delivery:now:)`` took.
     public mutating func release(_ endpoint: String) {
         guard var b = buckets[endpoint], b.inFlight > 0 else { return }
         b.inFlight -= 1
@@ -70,16 +84,58 @@ public struct EndpointLimiter: Sendable {
     /// Sends to `endpoint` in flight now (slots taken and not given back).
     public func inFlight(_ endpoint: String) -> Int { buckets[endpoint]?.inFlight ?? 0 }
 
-    /// Slows an endpoint down until `until` (after 429/502/503/504).
-    public mutating func throttle(_ endpoint: String, until: Date) {
-        var b = buckets[endpoint] ?? Bucket(tokens: 0, updated: until, notBefore: nil)
-        b.notBefore = max(b.notBefore ?? until, until)
-        b.tokens = 0
+    /// Nothing goes to `endpoint` before `until` (a 429, a 502/503/504, Discord's rate-limit
+    /// headers at 0 remaining).
+    /// With `global`, every endpoint on the same host waits (Discord's global limit).
+    public mutating func throttle(_ endpoint: String, global: Bool = false, until: Date) {
+        var b = buckets[endpoint] ?? Bucket(updated: until)
+        b.ledger.notBefore = max(b.ledger.notBefore ?? until, until)
         buckets[endpoint] = b
+        if global, let host = Self.host(endpoint) { hostHolds[host] = max(hostHolds[host] ?? until, until) }
+    }
+
+    /// `discord.com` of `https://discord.com/api/webhooks/…`.
+    static func host(_ url: String) -> String? {
+        guard let start = url.range(of: "://")?.upperBound else { return nil }
+        let rest = url[start...]
+        return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
     }
 
     /// Forgets idle endpoints (keeps memory bounded).
     public mutating func prune(idleSince: Date) {
-        buckets = buckets.filter { $0.value.inFlight > 0 || $0.value.updated >= idleSince || ($0.value.notBefore ?? .distantPast) > idleSince }
+        hostHolds = hostHolds.filter { $0.value > idleSince }
+        buckets = buckets.filter {
+            $0.value.inFlight > 0 || $0.value.updated >= idleSince || !$0.value.promised.isEmpty || ($0.value.ledger.notBefore ?? .distantPast) > idleSince
+        }
+    }
+
+    /// Endpoints known now.
+    public var endpointCount: Int { buckets.count }
+}
+
+/// What a receiver's answer says about its limits: Discord's `X-RateLimit-Remaining` /
+/// `X-RateLimit-Reset-After` (at 0 remaining, nothing more until the reset) and a 429's JSON
+/// `retry_after` (float seconds) and `global` flag; `Retry-After` from anyone (Slack, others).
+struct ReceiverLimits {
+    /// Seconds before this delivery may be tried again (the larger of header and body).
+    var retryAfter: Double?
+    /// Nothing goes to the endpoint (with `global`, to its host) before this.
+    var holdUntil: Date?
+    var global = false
+
+    init(_ response: HTTPResponse, now: Date) {
+        var wait = response.header("retry-after").flatMap { RetryPolicy.parseRetryAfter($0, now: now) }
+        if response.status == 429, response.header("content-type")?.contains("json") == true,
+           case .object(let body)? = try? JSONValue.parse(response.body) {
+            if case .number(let seconds)? = body["retry_after"], seconds.isFinite, seconds >= 0 { wait = max(wait ?? 0, seconds) }
+            if case .bool(true)? = body["global"] { global = true }
+        }
+        retryAfter = wait
+        if response.status == 429, let wait { holdUntil = now.addingTimeInterval(wait) }
+        if response.header("x-ratelimit-remaining") == "0", let reset = response.header("x-ratelimit-reset-after").flatMap(Double.init),
+           reset.isFinite, reset > 0 {
+            let until = now.addingTimeInterval(min(reset, 3_600))
+            holdUntil = max(holdUntil ?? until, until)
+        }
     }
 }
