@@ -23,8 +23,12 @@ struct PayloadRendererTests {
         case .planFiled, .planChanged: data = ["origin": "KLAX", "destination": "KJFK", "waypointCount": 14]
         case .diverted: data = ["oldDestination": "KJFK", "newDestination": "KBOS"]; airport = "KBOS"
         case .approaching: data = ["distance": 49.6, "etaMinutes": 11.8, "groundSpeed": 252.0]; airport = "KJFK"
-        case .pilotState: data = ["old": "active", "new": "away_in_flight"]; airport = nil
-        case .atcOpened, .atcClosed: data = ["frequencyType": "tower", "controller": "Cameron"]
+        // The details as the differ writes them (SnapshotDiffer+Flights/+ATC document each key).
+        case .pilotState: data = ["previous": "active", "current": "away_in_flight", "previousCode": 0, "currentCode": 1, "airborne": true]; airport = nil
+        case .atcOpened: data = ["frequencyType": 1, "frequencyKind": "tower", "airportName": "Los Angeles International Airport", "controller": "Cameron"]
+        case .atcClosed:
+            data = ["frequencyType": 1, "frequencyKind": "tower", "airportName": "Los Angeles International Airport", "controller": "Cameron",
+                    "openedAt": "2025-11-24T14:55:00Z", "duration": 3_900]
         case .atisChanged: data = ["text": "Los Angeles ATIS information DELTA, wind 250 at 8.", "letter": "DELTA"]
         case .subscriptionTest: data = [:]; airport = nil
         case .flightCompleted:
@@ -39,7 +43,8 @@ struct PayloadRendererTests {
         }
         return FlightEvent(id: EventID.make(subject: "348d1ba8-1e60-48ca-8278-42f019147de8", type: type, sequence: 1),
                            type: type, at: at, server: expert, flightId: "348d1ba8-1e60-48ca-8278-42f019147de8",
-                           userId: "3f8b28bf-bbb1-4024-80ae-2a0ea9b30685", username: "Cameron", callsign: "DAL40",
+                           userId: "3f8b28bf-bbb1-4024-80ae-2a0ea9b30685", username: "Cameron",
+                           callsign: [.atcOpened, .atcClosed, .atisChanged].contains(type) ? nil : "DAL40",
                            virtualOrganization: nil, airport: airport,
                            frequencyId: type == .atcOpened || type == .atcClosed ? "c2d7decc-2803-c905-5d88-81bc07626b1f" : nil,
                            data: data)
@@ -83,6 +88,48 @@ struct PayloadRendererTests {
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(pretty == expected, "snapshot \(file.lastPathComponent) differs; re-record with SQUAWK_RECORD_SNAPSHOTS=1 and review")
+    }
+
+    @Test("the text users choose cannot inject markup: Discord markdown is escaped, Slack's control characters too")
+    func userTextEscaped() throws {
+        var e = Self.sample(.takeoff)
+        e.callsign = "**DAL40**"
+        e.username = "[free](https://evil.example) <!channel> ~~x~~"
+        let discord = String(decoding: Self.renderer.render(e, format: .discord, subscriptionId: "s", sequence: 1), as: UTF8.self)
+        #expect(discord.contains(#"\\*\\*DAL40\\*\\* took off"#), "\(discord)")
+        #expect(discord.contains(#"\\[free\\](https://evil.example)"#))
+        #expect(!discord.contains("**DAL40**"))
+        #expect(discord.contains(#""allowed_mentions":{"parse":[]}"#))
+        let slack = String(decoding: Self.renderer.render(e, format: .slack, subscriptionId: "s", sequence: 1), as: UTF8.self)
+        #expect(!slack.contains("<!channel>"))
+        var atc = Self.sample(.atcOpened)
+        atc.username = "Cam_the_controller"
+        atc.data["controller"] = "Cam_the_controller"
+        let atcText = String(decoding: Self.renderer.render(atc, format: .discord, subscriptionId: "s", sequence: 1), as: UTF8.self)
+        #expect(atcText.contains(#"KLAX Tower is open (Cam\\_the\\_controller)"#), "\(atcText)")
+    }
+
+    @Test("headlines read right: pilot state and ATC as the differ reports them")
+    func headlines() {
+        let r = Self.renderer
+        func headline(_ type: EventType, _ data: [String: JSONValue], callsign: String? = "DAL40", airport: String? = "KLAX") -> String {
+            var e = Self.sample(type)
+            e.data = data
+            e.callsign = callsign
+            e.airport = airport
+            return EventText.headline(e, airports: r.airports)
+        }
+        #expect(headline(.pilotState, ["previous": "active", "current": "away_in_flight"]) == "DAL40's pilot stepped away in flight")
+        #expect(headline(.pilotState, ["previous": "away_parked", "current": "active"]) == "DAL40's pilot is back")
+        #expect(headline(.pilotState, ["previous": "active", "current": "background", "airborne": true])
+                == "DAL40's pilot put Infinite Flight in the background in flight")
+        #expect(headline(.atcOpened, ["frequencyKind": "approach", "controller": "Kim"], callsign: nil) == "KLAX Approach is open (Kim)")
+        #expect(headline(.atcClosed, ["frequencyKind": "atis", "duration": 600], callsign: nil) == "KLAX ATIS closed after 10 min (Cameron)")
+        #expect(headline(.atcOpened, ["frequencyKind": "center", "controller": "Kim"], callsign: nil, airport: nil) == "Center is open (Kim)")
+        for type in EventType.allCases {
+            let text = EventText.headline(Self.sample(type), airports: r.airports)
+            #expect(!text.contains("is now changed") && !text.contains("ATC closed") && !text.isEmpty, "\(type): \(text)")
+        }
     }
 
     @Test("timestamps are Foundation's ISO 8601 to the second, for dates across four centuries")

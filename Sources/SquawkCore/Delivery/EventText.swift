@@ -10,9 +10,11 @@ public enum EventText {
         return n.map { "\($0) (\(icao))" } ?? icao
     }
 
-    public static func headline(_ e: FlightEvent, airports: AirportIndex) -> String {
-        let who = e.callsign ?? e.username ?? e.flightId ?? "A flight"
-        let at = airport(e.airport, name: e.data["airportName"]?.stringValue, airports: airports)
+    /// `escape` is applied to the text users choose (callsigns, display names, airport names as
+    /// the event carries them), so a channel's markup cannot be injected through them.
+    public static func headline(_ e: FlightEvent, airports: AirportIndex, escape: (String) -> String = { $0 }) -> String {
+        let who = escape(e.callsign ?? e.username ?? e.flightId ?? "A flight")
+        let at = airport(e.airport, name: e.data["airportName"]?.stringValue, airports: airports).map(escape)
         let d = e.data
         switch e.type {
         case .takeoff:
@@ -45,15 +47,16 @@ public enum EventText {
         case .flightCompleted:
             return completed(e, who: who, airports: airports)
         case .pilotState:
-            let new = d["new"]?.stringValue ?? d["pilotState"]?.stringValue ?? "changed"
-            return "\(who)'s pilot is now \(new.replacingOccurrences(of: "_", with: " "))"
+            return pilotState(who, current: d["current"]?.stringValue, previous: d["previous"]?.stringValue,
+                              airborne: d["airborne"]?.boolValue)
         case .atcOpened:
-            let kind = d["frequencyType"]?.stringValue?.capitalized ?? "ATC"
-            let by = (d["controller"]?.stringValue ?? e.username).map { " (\($0))" } ?? ""
-            return "\(e.airport ?? "Center") \(kind) is open\(by)"
+            let by = (d["controller"]?.stringValue ?? e.username).map { " (\(escape($0)))" } ?? ""
+            return "\(frequency(e)) is open\(by)"
         case .atcClosed:
-            let kind = d["frequencyType"]?.stringValue?.capitalized ?? "ATC"
-            return "\(e.airport ?? "Center") \(kind) closed"
+            var s = "\(frequency(e)) closed"
+            if let t = d["duration"]?.doubleValue, t > 0 { s += " after \(duration(t))" }
+            if let by = d["controller"]?.stringValue ?? e.username { s += " (\(escape(by)))" }
+            return s
         case .atisChanged:
             let letter = d["letter"]?.stringValue.map { " information \($0)" } ?? ""
             return "\(e.airport ?? "Airport") ATIS\(letter) is current"
@@ -61,6 +64,34 @@ public enum EventText {
             return "Test event from Squawk: this subscription works"
         case .flsTakeoff, .flsLanding, .flsMightHaveStarted, .flsMightHaveLanded, .flsCorrected, .flsStateChanged:
             return flsHeadline(e)
+        }
+    }
+
+    /// "KLAX Tower", "KJFK ATIS", "Center": the frequency as a controller would name it.
+    public static func frequency(_ e: FlightEvent) -> String {
+        let kind = frequencyKind(e.data["frequencyKind"]?.stringValue)
+        guard let airport = e.airport else { return kind }
+        return "\(airport) \(kind)"
+    }
+
+    /// "Tower", "Approach", "ATIS" for a ``FrequencyKind`` raw value; "ATC" when unknown.
+    public static func frequencyKind(_ raw: String?) -> String {
+        switch raw.flatMap(FrequencyKind.init(rawValue:)) {
+        case .atis: "ATIS"
+        case .ground, .tower, .unicom, .clearance, .approach, .departure, .center: raw!.capitalized
+        default: "ATC"
+        }
+    }
+
+    /// What a pilot-state change means to someone following the flight.
+    static func pilotState(_ who: String, current: String?, previous: String?, airborne: Bool?) -> String {
+        switch current {
+        case "active":
+            return previous == nil || previous == "active" ? "\(who)'s pilot is active" : "\(who)'s pilot is back"
+        case "away_in_flight": return "\(who)'s pilot stepped away in flight"
+        case "away_parked": return "\(who)'s pilot stepped away, parked"
+        case "background": return "\(who)'s pilot put Infinite Flight in the background" + (airborne == true ? " in flight" : "")
+        default: return "\(who)'s pilot state changed"
         }
     }
 

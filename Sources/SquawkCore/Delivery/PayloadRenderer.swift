@@ -82,15 +82,21 @@ public struct PayloadRenderer: Sendable {
     }
 
     func discord(_ e: FlightEvent, sequence: Int64) -> JSONValue {
-        let title = Self.clip(EventText.headline(e, airports: airports), 256)
+        let title = Self.clip(EventText.headline(e, airports: airports, escape: Self.discordEscape), 256)
         var fields: [JSONValue] = []
         func field(_ name: String, _ value: String?) {
             guard let value, !value.isEmpty, fields.count < 25 else { return }
-            fields.append(.object(["name": .string(Self.clip(name, 256)), "value": .string(Self.clip(value, 1024)), "inline": true]))
+            fields.append(.object(["name": .string(Self.clip(name, 256)), "value": .string(Self.clip(Self.discordEscape(value), 1024)), "inline": true]))
         }
         let d = e.data
-        field("Callsign", e.callsign)
-        field("Pilot", e.username)
+        if e.type == .atcOpened || e.type == .atcClosed || e.type == .atisChanged {
+            field("Frequency", e.type == .atisChanged ? "ATIS" : EventText.frequencyKind(d["frequencyKind"]?.stringValue))
+            field("Controller", e.username ?? d["controller"]?.stringValue)
+            field("Open for", d["duration"]?.doubleValue.map(EventText.duration))
+        } else {
+            field("Callsign", e.callsign)
+            field("Pilot", e.username)
+        }
         field("Aircraft", d["aircraftName"]?.stringValue ?? d["aircraft"]?.stringValue)
         field("Altitude", d["altitude"]?.doubleValue.map { "\(Int($0.rounded())) ft" })
         field("Ground speed", d["groundSpeed"]?.doubleValue.map { "\(Int($0.rounded())) kt" })
@@ -140,18 +146,18 @@ public struct PayloadRenderer: Sendable {
                 return sum + (o["name"]?.stringValue?.count ?? 0) + (o["value"]?.stringValue?.count ?? 0)
             }
             let room = Swift.min(4096, 6000 - used)
-            if room > 0 { embed["description"] = .string(Self.clip(text, room)) }
+            if room > 0 { embed["description"] = .string(Self.clip(Self.discordEscape(text), room)) }
         }
         return .object(["username": "Squawk", "embeds": .array([.object(embed)]), "allowed_mentions": .object(["parse": .array([])])])
     }
 
     func slack(_ e: FlightEvent, sequence: Int64) -> JSONValue {
-        let headline = EventText.headline(e, airports: airports)
+        let headline = Self.slackEscape(EventText.headline(e, airports: airports))
         var context = [e.type.rawValue]
         if let s = e.server?.name { context.append(s) }
         context.append(Self.timestamp(e.at))
         var blocks: [JSONValue] = [
-            .object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(Self.clip(Self.slackEscape(headline), 3000))])]),
+            .object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(Self.clip(headline, 3000))])]),
         ]
         if e.type == .atisChanged, let text = e.data["text"]?.stringValue {
             blocks.append(.object(["type": "section", "text": .object(["type": "plain_text", "text": .string(Self.clip(text, 3000))])]))
@@ -196,6 +202,22 @@ public struct PayloadRenderer: Sendable {
 
     static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
+    /// Discord markdown in user text shown as typed: `*bold*`, `__underline__`, `~~strike~~`,
+    /// `` `code` ``, `||spoiler||`, `> quote`, `# heading`, `[masked](links)` and `\` get a backslash.
+    static func discordEscape(_ s: String) -> String {
+        guard s.contains(where: { Self.discordMarkup.contains($0) }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.count + 8)
+        for c in s {
+            if Self.discordMarkup.contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    static let discordMarkup: Set<Character> = ["\\", "*", "_", "~", "`", "|", ">", "#", "[", "]"]
+
+    /// Slack mrkdwn's control characters (`&`, `<`, `>`), as Slack asks.
     static func slackEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
