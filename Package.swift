@@ -237,6 +237,7 @@ let package = Package(
             name: "SquawkServiceTests",
             dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkPostgres", "SquawkStore", "SquawkHTTP",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
+            exclude: ["Contracts"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -132,6 +132,32 @@ struct PayloadRendererTests {
         }
     }
 
+    @Test("chat batches: Discord carries at most 10 embeds, Slack at most 50 blocks, in order, the rest for the next message")
+    func chatBatches() throws {
+        let events = (0..<30).map { n -> (event: FlightEvent, sequence: Int64) in
+            var e = Self.sample(n % 3 == 0 ? .atisChanged : .takeoff)
+            e.callsign = "DAL\(n)"
+            return (e, Int64(n))
+        }
+        let discord = Self.renderer.renderChat(events, format: .discord)
+        #expect(discord.count == 10)
+        guard case .object(let message) = try JSONValue.parse(discord.body), case .array(let embeds)? = message["embeds"] else {
+            Issue.record("no embeds"); return
+        }
+        #expect(embeds.count == 10)
+        let titles = embeds.compactMap { embed -> String? in if case .object(let o) = embed { o["title"]?.stringValue } else { nil } }
+        #expect(titles.first?.hasPrefix("KLAX ATIS") == true)
+        #expect(titles[1].hasPrefix("DAL1 took off"))
+        let slack = Self.renderer.renderChat(events, format: .slack)
+        guard case .object(let sm) = try JSONValue.parse(slack.body), case .array(let blocks)? = sm["blocks"] else { Issue.record("no blocks"); return }
+        #expect(blocks.count <= 50)
+        #expect(slack.count > 1 && slack.count < 30)
+        #expect(sm["text"]?.stringValue?.hasSuffix("(+\(slack.count - 1) more)") == true)
+        // One event is the single-event body, byte for byte.
+        #expect(Self.renderer.renderChat([events[1]], format: .discord).body
+                == Self.renderer.render(events[1].event, format: .discord, subscriptionId: "", sequence: 1))
+    }
+
     @Test("timestamps are Foundation's ISO 8601 to the second, for dates across four centuries")
     func timestamps() {
         var rng = SplitMix64(seed: 2026)

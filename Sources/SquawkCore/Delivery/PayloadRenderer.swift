@@ -82,6 +82,15 @@ public struct PayloadRenderer: Sendable {
     }
 
     func discord(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+        Self.discordMessage([discordEmbed(e, sequence: sequence).embed])
+    }
+
+    static func discordMessage(_ embeds: [JSONValue]) -> JSONValue {
+        .object(["username": "Squawk", "embeds": .array(embeds), "allowed_mentions": .object(["parse": .array([])])])
+    }
+
+    /// One event's embed and the characters it counts against Discord's 6,000 per message.
+    func discordEmbed(_ e: FlightEvent, sequence: Int64) -> (embed: JSONValue, characters: Int) {
         let title = Self.clip(EventText.headline(e, airports: airports, escape: Self.discordEscape), 256)
         var fields: [JSONValue] = []
         func field(_ name: String, _ value: String?) {
@@ -148,10 +157,59 @@ public struct PayloadRenderer: Sendable {
             let room = Swift.min(4096, 6000 - used)
             if room > 0 { embed["description"] = .string(Self.clip(Self.discordEscape(text), room)) }
         }
-        return .object(["username": "Squawk", "embeds": .array([.object(embed)]), "allowed_mentions": .object(["parse": .array([])])])
+        return (.object(embed), Self.characters(embed))
+    }
+
+    /// What Discord counts of an embed: title, description, field names and values, footer text.
+    static func characters(_ embed: [String: JSONValue]) -> Int {
+        var n = (embed["title"]?.stringValue?.count ?? 0) + (embed["description"]?.stringValue?.count ?? 0)
+        if case .object(let footer)? = embed["footer"] { n += footer["text"]?.stringValue?.count ?? 0 }
+        if case .array(let fields)? = embed["fields"] {
+            for case .object(let f) in fields { n += (f["name"]?.stringValue?.count ?? 0) + (f["value"]?.stringValue?.count ?? 0) }
+        }
+        return n
+    }
+
+    /// Several events for one chat receiver as one message, in order: Discord up to 10 embeds
+    /// and 6,000 characters across them, Slack up to 50 blocks. Returns the body and how many
+    /// of `items` it carries (at least one); the rest wait for the next message.
+    public func renderChat(_ items: [(event: FlightEvent, sequence: Int64)], format: PayloadFormat) -> (body: [UInt8], count: Int) {
+        guard items.count > 1, format == .discord || format == .slack else {
+            guard let first = items.first else { return ([], 0) }
+            return (render(first.event, format: format, subscriptionId: "", sequence: first.sequence), 1)
+        }
+        if format == .discord {
+            var embeds: [JSONValue] = []
+            var characters = 0
+            for item in items.prefix(10) {
+                let (embed, n) = discordEmbed(item.event, sequence: item.sequence)
+                if !embeds.isEmpty, characters + n > 6000 { break }
+                embeds.append(embed)
+                characters += n
+            }
+            return (Self.encode(Self.discordMessage(embeds)), embeds.count)
+        }
+        var blocks: [JSONValue] = []
+        var headlines: [String] = []
+        for item in items {
+            let (text, more) = slackBlocks(item.event)
+            let divider = blocks.isEmpty ? 0 : 1
+            if !blocks.isEmpty, blocks.count + divider + more.count > 50 { break }
+            if divider == 1 { blocks.append(.object(["type": "divider"])) }
+            blocks += more
+            headlines.append(text)
+        }
+        let fallback = headlines.count > 1 ? "\(headlines[0]) (+\(headlines.count - 1) more)" : headlines[0]
+        return (Self.encode(.object(["text": .string(fallback), "blocks": .array(blocks)])), headlines.count)
     }
 
     func slack(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+        let (headline, blocks) = slackBlocks(e)
+        return .object(["text": .string(headline), "blocks": .array(blocks)])
+    }
+
+    /// One event's escaped headline and its blocks (a section, the ATIS text, a context line).
+    func slackBlocks(_ e: FlightEvent) -> (headline: String, blocks: [JSONValue]) {
         let headline = Self.slackEscape(EventText.headline(e, airports: airports))
         var context = [e.type.rawValue]
         if let s = e.server?.name { context.append(s) }
@@ -163,7 +221,7 @@ public struct PayloadRenderer: Sendable {
             blocks.append(.object(["type": "section", "text": .object(["type": "plain_text", "text": .string(Self.clip(text, 3000))])]))
         }
         blocks.append(.object(["type": "context", "elements": .array([.object(["type": "mrkdwn", "text": .string(Self.slackEscape(context.joined(separator: " · ")))])])]))
-        return .object(["text": .string(headline), "blocks": .array(blocks)])
+        return (headline, blocks)
     }
 
     /// The FLIFO notification: the event → status table is ``FlifoMessage/init(event:sequence:airports:airlines:)``.

@@ -59,6 +59,19 @@ public enum PayloadFormat: String, Sendable, Hashable, Codable, CaseIterable {
     case slack
     /// A SITA FLIFO v3 `flightRecord` notification.
     case flifo
+
+    /// A chat receiver (Discord, Slack): paced by its budget, sent several events per message.
+    public var isChat: Bool { self == .discord || self == .slack }
+
+    /// Events one chat message usually carries (Discord: 10 embeds; Slack: 50 blocks at three
+    /// or four an event), for scheduling a backlog a message to a slot.
+    public var eventsPerMessage: Int {
+        switch self {
+        case .discord: 10
+        case .slack: 12
+        case .json, .flifo: 1
+        }
+    }
 }
 
 /// Whether a subscription receives deliveries.

@@ -255,45 +255,66 @@ public final class Dispatcher: Service, Sendable {
             startBy = start.addingTimeInterval(max(-1, left - reserve))
         }
         var expired: [ClaimedDelivery] = []
-        var sending: [ClaimedDelivery] = []
+        var sending: [[ClaimedDelivery]] = []
         var requests: [HTTPRequest] = []
         sending.reserveCapacity(claimed.count)
         requests.reserveCapacity(claimed.count)
-        // The endpoints' pace for the whole batch, under one lock (the curl thread takes it too, to
-        // give each slot back): nil where the delivery may go now, else when it may try again.
-        let pace: [Date?] = state.withLockedValue { s in
-            claimed.map { c in
-                c.subscription.status == .active
-                    ? s.limiter.acquire(c.subscription.notifyEndpoint, format: c.subscription.format, delivery: c.delivery.id, now: now) : nil
-            }
-        }
-        for (c, later) in zip(claimed, pace) {
-            if let startBy, clock.now() >= startBy {
-                if c.subscription.status == .active, later == nil {
-                    state.withLockedValue { $0.limiter.release(c.subscription.notifyEndpoint) }
+        for unit in Self.units(claimed) {
+            let c = unit[0]
+            let sub = c.subscription
+            // A chat subscription queues as a whole (its promise is the subscription's); any other
+            // delivery on its own.
+            let chat = unit.count > 1 || (sub.status == .active && sub.format.isChat)
+            let key = chat ? "sub:" + sub.id : c.delivery.id
+            var rest = unit[...]
+            while !rest.isEmpty {
+                if let startBy, clock.now() >= startBy {
+                    expired += rest
+                    break
                 }
-                expired.append(c)
-                continue
-            }
-            switch prepare(c, now: now, pacedUntil: later, deadline: deadline, startBy: startBy) {
-            case .decided(let completion, let op):
-                completions.append(completion)
-                if let op { operational.append(op) }
-            case .send(let request):
-                sending.append(c)
+                // The endpoint's pace, under the lock the curl thread takes to give slots back:
+                // nil where a message may go now, else when it may try again.
+                let later = sub.status == .active
+                    ? state.withLockedValue { $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, delivery: key, now: now, reserve: !chat) } : nil
+                guard chat else {
+                    switch prepare(c, now: now, pacedUntil: later, deadline: deadline, startBy: startBy) {
+                    case .decided(let completion, let op):
+                        completions.append(completion)
+                        if let op { operational.append(op) }
+                    case .send(let request):
+                        sending.append([c])
+                        requests.append(request)
+                    }
+                    break
+                }
+                if later != nil {
+                    // The rest waits, a message's worth to each slot promised to the subscription.
+                    let perMessage = sub.format.eventsPerMessage
+                    let slots = state.withLockedValue {
+                        $0.limiter.promise(sub.notifyEndpoint, format: sub.format, key: key, count: (rest.count + perMessage - 1) / perMessage, now: now)
+                    }
+                    for (i, c) in rest.enumerated() { completions.append(Self.putBack(c, at: now, dueAt: slots[min(slots.count - 1, i / perMessage)])) }
+                    break
+                }
+                let (request, carried) = prepareMessage(Array(rest), now: now, deadline: deadline, startBy: startBy)
+                sending.append(Array(rest.prefix(carried)))
                 requests.append(request)
+                rest = rest.dropFirst(carried)
             }
         }
         let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         let exchanges = await transport.send(all: requests, concurrency: limit)
-        for (c, exchange) in zip(sending, exchanges) {
+        for (unit, exchange) in zip(sending, exchanges) {
             if case .failure(let error) = exchange.result, error.kind == .notSent {
-                expired.append(c)
+                expired += unit
                 continue
             }
-            let (completion, op) = conclude(c, exchange, now: now)
-            completions.append(completion)
-            if let op { operational.append(op) }
+            // Every event a message carried shares its outcome.
+            for c in unit {
+                let (completion, op) = conclude(c, exchange, now: now)
+                completions.append(completion)
+                if let op { operational.append(op) }
+            }
         }
         Self.count(completions)
         if !expired.isEmpty {
@@ -376,18 +397,51 @@ public final class Dispatcher: Service, Sendable {
             return .decided(Self.putBack(c, at: now, dueAt: later), nil)
         }
         let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
+        return .send(request(c, body: body, now: now, deadline: deadline, startBy: startBy))
+    }
+
+    /// What goes out together: the deliveries of one active `discord` or `slack` subscription in
+    /// a claim (in claim order: at most one per ordering group, so a flight's events stay in
+    /// order), each other delivery alone.
+    static func units(_ claimed: [ClaimedDelivery]) -> [[ClaimedDelivery]] {
+        var units: [[ClaimedDelivery]] = []
+        var chat: [String: Int] = [:]
+        for c in claimed {
+            guard c.subscription.status == .active, c.subscription.format.isChat else {
+                units.append([c])
+                continue
+            }
+            if let i = chat[c.subscription.id] { units[i].append(c) } else {
+                chat[c.subscription.id] = units.count
+                units.append([c])
+            }
+        }
+        return units
+    }
+
+    /// One chat message carrying as many of `unit`'s events as fit (Discord: 10 embeds, 6,000
+    /// characters; Slack: 50 blocks), signed as its first event; returns how many it carries.
+    func prepareMessage(_ unit: [ClaimedDelivery], now: Date, deadline: Date?, startBy: Date?) -> (HTTPRequest, Int) {
+        let c = unit[0]
+        let (body, carried) = renderer.renderChat(unit.map { ($0.event, $0.delivery.sequence) }, format: c.subscription.format)
+        return (request(c, body: body, now: now, deadline: deadline, startBy: startBy), carried)
+    }
+
+    /// The signed POST of `body` to `c`'s endpoint; it gives the endpoint's in-flight slot back
+    /// when its exchange ends.
+    func request(_ c: ClaimedDelivery, body: [UInt8], now: Date, deadline: Date?, startBy: Date?) -> HTTPRequest {
         let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, keys: signingKeys(c.secrets))
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
         let state = self.state
-        let endpoint = sub.notifyEndpoint
-        return .send(HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
-                                 connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
-                                 maxResponseBytes: configuration.maxResponseBytes,
-                                 allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false },
-                                 deadline: deadline.map(instant), startBy: startBy.map(instant),
-                                 onEnd: { state.withLockedValue { $0.limiter.release(endpoint) } }))
+        let endpoint = c.subscription.notifyEndpoint
+        return HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
+                           connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
+                           maxResponseBytes: configuration.maxResponseBytes,
+                           allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false },
+                           deadline: deadline.map(instant), startBy: startBy.map(instant),
+                           onEnd: { state.withLockedValue { $0.limiter.release(endpoint) } })
     }
 
     /// A moment on the dispatcher's clock as an instant of the transport's (the transport times

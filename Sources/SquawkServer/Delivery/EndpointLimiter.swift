@@ -15,10 +15,14 @@ import SquawkHTTP
 public struct EndpointLimiter: Sendable {
     struct Bucket {
         var ledger = BudgetLedger()
-        /// Slots promised to deliveries put back, by delivery id.
-        var promised: [String: Date] = [:]
+        /// Slots promised, ascending, by who holds them (a delivery id, or a chat subscription's
+        /// key: its deliveries go out together, a message a slot).
+        var promised: [String: [Date]] = [:]
         var inFlight = 0
         var updated: Date
+
+        /// Every promised slot except `key`'s, ascending.
+        func others(than key: String) -> [Date] { promised.filter { $0.key != key }.values.flatMap { $0 }.sorted() }
     }
 
     /// The budget of each format (a test may use its own).
@@ -26,7 +30,7 @@ public struct EndpointLimiter: Sendable {
     /// Sends in flight to one endpoint at once; more wait (a slow receiver does not take every
     /// connection of the dispatcher).
     public var maxInFlight: Int
-    /// A promise whose delivery has not come back this long after its slot is dropped (the
+    /// A promise whose holder has not come back this long after its slot is dropped (the
     /// delivery was deleted, or claimed elsewhere).
     public var promiseGrace: Double = 30
     private var buckets: [String: Bucket] = [:]
@@ -39,42 +43,66 @@ public struct EndpointLimiter: Sendable {
         self.maxInFlight = max(1, maxInFlight)
     }
 
-    /// Takes a slot for delivery `id` to `endpoint` at `now`: nil when it may send now (the send
-    /// is recorded), else the time it is promised.
-    public mutating func acquire(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, delivery id: String = "",
-                                 now: Date) -> Date? {
+    /// Takes a slot for `key` (a delivery id, or a chat subscription's key) to `endpoint` at
+    /// `now`: nil when it may send now (the send is recorded), else when it may try again. With
+    /// `reserve`, a refused key is promised that time (first come, first served); without, the
+    /// caller promises what it needs with ``promise(_:format:budget:key:count:now:)``.
+    public mutating func acquire(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, delivery key: String = "",
+                                 now: Date, reserve: Bool = true) -> Date? {
         let budget = budget ?? budgets[format] ?? .standard
         var b = buckets[endpoint] ?? Bucket(updated: now)
         defer { buckets[endpoint] = b }
         b.updated = now
         if !hostHolds.isEmpty, let host = Self.host(endpoint), let hold = hostHolds[host], hold > now { return hold }
-        b.promised = b.promised.filter { $0.value.addingTimeInterval(promiseGrace) >= now }
-        let mine = b.promised[id]
-        // Slots promised to others before this delivery's own (all of them, if it has none).
-        let ahead = b.promised.filter { $0.key != id && $0.value < (mine ?? .distantFuture) }.values.sorted()
+        b.promised = b.promised.compactMapValues { slots in
+            let kept = slots.filter { $0.addingTimeInterval(promiseGrace) >= now }
+            return kept.isEmpty ? nil : kept
+        }
+        let mine = b.promised[key]?.first
+        // Slots promised to others before this key's own (all of them, if it has none).
+        let ahead = b.others(than: key).filter { $0 < (mine ?? .distantFuture) }
         let myTurn = mine.map { $0 <= now } ?? ahead.isEmpty
         if myTurn, b.ledger.allows(budget, now: now) {
             guard b.inFlight < maxInFlight else { return now.addingTimeInterval(1) }  // keeps its place
-            return grant(&b, id, now, budget)
+            return grant(&b, key, now, budget)
         }
         if let mine, mine > now { return mine }
         // The next free slot after the sends made and the slots promised ahead of it.
         var projection = b.ledger
         for slot in ahead { projection.record(slot, budget: budget) }
         let slot = projection.nextSlot(budget, now: max(now, ahead.last ?? now))
-        if slot <= now, b.inFlight < maxInFlight { return grant(&b, id, now, budget) }
-        b.promised[id] = slot
+        if slot <= now, b.inFlight < maxInFlight { return grant(&b, key, now, budget) }
+        if reserve { b.promised[key, default: []].append(slot) }
         return slot
     }
 
-    private func grant(_ b: inout Bucket, _ id: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
-        b.promised[id] = nil
+    /// Promises `key` `count` more slots on `endpoint`, each after every slot already promised
+    /// (anyone's) and spaced as the budget allows; returns them, ascending.
+    public mutating func promise(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, key: String,
+                                 count: Int, now: Date) -> [Date] {
+        let budget = budget ?? budgets[format] ?? .standard
+        var b = buckets[endpoint] ?? Bucket(updated: now)
+        defer { buckets[endpoint] = b }
+        var projection = b.ledger
+        let all = b.promised.values.flatMap { $0 }.sorted()
+        for slot in all { projection.record(slot, budget: budget) }
+        let slots = projection.slots(count, budget: budget, now: max(now, all.last ?? now))
+        b.promised[key, default: []] += slots
+        b.promised[key]?.sort()
+        return slots
+    }
+
+    private func grant(_ b: inout Bucket, _ key: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
+        if let first = b.promised[key]?.first, first <= now {
+            b.promised[key]?.removeFirst()
+            if b.promised[key]?.isEmpty == true { b.promised[key] = nil }
+        }
         b.ledger.record(now, budget: budget)
         b.inFlight += 1
         return nil
     }
 
-    /// Gives back the in-flight slot a successful ``acquire(_:format:budget:delivery:now:)`` took.
+    /// Gives back the in-flight slot a successful ``acquire(_:format:budget:delivery:now:reserve:)`` took.
     public mutating func release(_ endpoint: String) {
         guard var b = buckets[endpoint], b.inFlight > 0 else { return }
         b.inFlight -= 1

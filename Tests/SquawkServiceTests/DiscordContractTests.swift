@@ -1,0 +1,103 @@
+import Foundation
+import SquawkCore
+import Testing
+
+/// Every Discord payload Squawk renders, against Discord's own contract: the "execute webhook"
+/// body schema from Discord's official OpenAPI description (Contracts/, extracted by
+/// `scripts/discord_contract.py`), validated by the PyPI `jsonschema` package.
+@Suite("Discord contract: rendered payloads against Discord's OpenAPI schema")
+struct DiscordContractTests {
+    struct Payload: Encodable {
+        var name: String
+        var kind = "execute"
+        var body: JSONValue
+    }
+
+    static let at = Date(timeIntervalSince1970: 1_764_000_000)
+
+    /// An event of `type` with the details the differ gives it, and text at Discord's limits.
+    static func event(_ type: EventType, n: Int, long: Bool = false) -> FlightEvent {
+        let text = long ? String(repeating: "Wind 250 at 8, visibility 10, *runway* 25L_in use. ", count: 200) : "Information DELTA"
+        let data: [String: JSONValue] = [
+            "altitude": .number(35_000), "groundSpeed": .number(452), "touchdownRate": .number(-182.6), "origin": "KLAX", "destination": "KJFK",
+            "aircraftName": .string(long ? String(repeating: "Boeing 787-9 ", count: 200) : "Boeing 787-9"),
+            "frequencyKind": "tower", "frequencyType": .number(1), "controller": "Cameron", "duration": .number(3_900),
+            "text": .string(text), "letter": "D", "previous": "active", "current": "away_in_flight",
+            "outcome": "completed", "departureAirport": "KLAX", "arrivalAirport": "KJFK", "blockTime": .number(21_465),
+            "instance": "club", "leg": "glider", "startType": "aero_tow", "startTime": "2025-07-04T09:32:00Z",
+        ]
+        return FlightEvent(id: "evt_contract_\(type.rawValue)_\(n)", type: type, at: at,
+                           server: ServerRef(id: "srv", name: long ? String(repeating: "Expert ", count: 100) : "Expert Server"),
+                           flightId: "f\(n)", userId: "u\(n)", username: long ? String(repeating: "_Zoë*", count: 100) : "Cameron",
+                           callsign: long ? String(repeating: "**SQK", count: 80) : "SQK\(n)", airport: "KLAX", data: data)
+    }
+
+    static func payloads() throws -> [Payload] {
+        let renderer = PayloadRenderer()
+        func json(_ bytes: [UInt8]) throws -> JSONValue { try JSONValue.parse(bytes) }
+        var out: [Payload] = []
+        for type in EventType.allCases {
+            for long in [false, true] {
+                let body = renderer.render(event(type, n: 1, long: long), format: .discord, subscriptionId: "sub", sequence: 1)
+                out.append(Payload(name: "\(type.rawValue)\(long ? " (long text)" : "")", body: try json(body)))
+            }
+        }
+        let many = EventType.allCases.enumerated().map { (event: event($0.element, n: $0.offset), sequence: Int64($0.offset)) }
+        let batch = renderer.renderChat(many, format: .discord)
+        #expect(batch.count == 10)
+        out.append(Payload(name: "a message of 10 events", body: try json(batch.body)))
+        let long = (0..<5).map { (event: event(.atisChanged, n: $0, long: true), sequence: Int64($0)) }
+        let crowded = renderer.renderChat(long, format: .discord)
+        #expect(crowded.count >= 1 && crowded.count < 5, "6,000 characters a message")
+        out.append(Payload(name: "a message of long events", body: try json(crowded.body)))
+        return out
+    }
+
+    /// The limits Discord enforces but its schema does not state (../shared/FACTS.md).
+    static func limitProblems(_ body: JSONValue) -> [String] {
+        guard case .object(let message) = body, case .array(let embeds)? = message["embeds"] else { return ["no embeds"] }
+        var problems: [String] = []
+        func check(_ what: String, _ value: JSONValue?, _ max: Int) -> Int {
+            let n = value?.stringValue?.count ?? 0
+            if n > max { problems.append("\(what) has \(n) characters, over \(max)") }
+            return n
+        }
+        if embeds.count > 10 { problems.append("\(embeds.count) embeds") }
+        _ = check("content", message["content"], 2_000)
+        var total = 0
+        for case .object(let embed) in embeds {
+            total += check("title", embed["title"], 256) + check("description", embed["description"], 4_096)
+            if case .object(let footer)? = embed["footer"] { total += check("footer", footer["text"], 2_048) }
+            if case .array(let fields)? = embed["fields"] {
+                if fields.count > 25 { problems.append("\(fields.count) fields") }
+                for case .object(let f) in fields { total += check("field name", f["name"], 256) + check("field value", f["value"], 1_024) }
+            }
+        }
+        if total > 6_000 { problems.append("\(total) characters across the embeds") }
+        return problems
+    }
+
+    @Test("every event type, at ordinary and extreme lengths, alone and batched, is a valid execute-webhook body within Discord's limits")
+    func contract() throws {
+        let payloads = try Self.payloads()
+        for p in payloads { #expect(Self.limitProblems(p.body).isEmpty, "\(p.name): \(Self.limitProblems(p.body))") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("discord-payloads-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let encoder = JSONEncoder()
+        try encoder.encode(["payloads": payloads]).write(to: file)
+        let root = StandardWebhooksInteropTests.packageRoot
+        let (python, prefix) = StandardWebhooksInteropTests.python()
+        let process = Process()
+        process.executableURL = python
+        process.arguments = prefix + [root.appendingPathComponent("scripts/discord_contract.py").path, "validate",
+                                      root.appendingPathComponent("Tests/SquawkServiceTests/Contracts/discord-webhook.schema.json").path, file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("\(payloads.count) payloads, 0 violations"), "\(output)")
+    }
+}
