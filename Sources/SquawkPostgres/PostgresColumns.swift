@@ -10,10 +10,10 @@ enum PostgresColumns {
 
     static let subscription = """
         id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format, \
-        description, metadata::text, status, disabled_reason, created_at, updated_at, expires_at, filters::text
+        description, metadata::text, status, disabled_reason, created_at, updated_at, expires_at, filters::text, delivery_options::text
         """
     /// The number of columns in ``subscription`` (a query can select more after them).
-    static let subscriptionCount = 16
+    static let subscriptionCount = 17
 
     /// The binds of a subscription insert, in ``subscription``'s order.
     static func bindSubscription(_ s: Subscription, into binds: inout PostgresBindings) {
@@ -33,12 +33,13 @@ enum PostgresColumns {
         binds.append(s.updatedAt.pg)
         binds.append(s.expiresAt?.pg)
         binds.append(RowCoding.encodeFilters(s.filters))
+        binds.append(RowCoding.encodeDeliveryOptions(s.delivery))
     }
 
     static let insertSubscription = """
         INSERT INTO subscriptions (id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format,
-            description, metadata, status, disabled_reason, created_at, updated_at, expires_at, filters)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11, $12, $13, $14, $15::timestamptz, $16::json)
+            description, metadata, status, disabled_reason, created_at, updated_at, expires_at, filters, delivery_options)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $11, $12, $13, $14, $15::timestamptz, $16::json, $17::json)
         """
 
     /// A subscription from a row selected with ``subscription``. Unknown enum values (a newer
@@ -61,7 +62,8 @@ enum PostgresColumns {
             id: try r[0].decode(String.self), ownerKeyId: try r[1].decode(String.self),
             target: SubscriptionTarget(kind: kind, id: try r[3].decode(String.self)), server: try r[4].decode(String?.self),
             events: events, filters: try RowCoding.decodeFilters(try r[15].decode(String?.self)),
-            notifyEndpoint: try r[6].decode(String.self), format: format, description: try r[8].decode(String?.self),
+            notifyEndpoint: try r[6].decode(String.self), format: format,
+            delivery: try RowCoding.decodeDeliveryOptions(try r[16].decode(String?.self)), description: try r[8].decode(String?.self),
             metadata: RowCoding.decodeMetadata(try r[9].decode(String.self)), status: status,
             disabledReason: try r[11].decode(String?.self), createdAt: try r[12].decode(PostgresTimestamp.self).date,
             updatedAt: try r[13].decode(PostgresTimestamp.self).date, expiresAt: try r[14].decode(PostgresTimestamp?.self)?.date)

@@ -83,7 +83,8 @@ extension PostgresStore: SubscriptionStore, SecretResealing {
                     format = \(s.format.rawValue), description = \(s.description), metadata = \(RowCoding.encodeMetadata(s.metadata))::json,
                     server = \(s.server), expires_at = \(s.expiresAt?.pg)::timestamptz, status = \(s.status.rawValue),
                     disabled_reason = \(s.disabledReason), updated_at = \(s.updatedAt.pg),
-                    filters = \(RowCoding.encodeFilters(s.filters))::json
+                    filters = \(RowCoding.encodeFilters(s.filters))::json,
+                    delivery_options = \(RowCoding.encodeDeliveryOptions(s.delivery))::json
                 WHERE id = \(s.id) AND owner_key_id = \(s.ownerKeyId)
                 RETURNING id
                 """)

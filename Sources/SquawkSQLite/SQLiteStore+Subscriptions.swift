@@ -71,13 +71,13 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
         try await write { db in
             try db.execute(sql: """
                 UPDATE subscriptions SET events = ?, notify_endpoint = ?, format = ?, description = ?, metadata = ?,
-                    server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?, filters = ?
+                    server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?, filters = ?, delivery_options = ?
                 WHERE id = ? AND owner_key_id = ?
                 """, arguments: [
                     RowCoding.encodeEvents(s.events), s.notifyEndpoint, s.format.rawValue, s.description,
                     RowCoding.encodeMetadata(s.metadata), s.server, s.expiresAt?.timeIntervalSince1970,
                     s.status.rawValue, s.disabledReason, s.updatedAt.timeIntervalSince1970, RowCoding.encodeFilters(s.filters),
-                    s.id, s.ownerKeyId,
+                    RowCoding.encodeDeliveryOptions(s.delivery), s.id, s.ownerKeyId,
                 ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no such subscription") }
         }

@@ -9,7 +9,7 @@ enum SubscriptionColumns {
     /// Every column, in the order ``arguments(_:)`` binds and ``decode(_:cache:)`` reads them.
     static let list = """
         id, owner_key_id, target_kind, target_id, server, events, notify_endpoint, format, \
-        description, metadata, status, disabled_reason, created_at, updated_at, expires_at, filters
+        description, metadata, status, disabled_reason, created_at, updated_at, expires_at, filters, delivery_options
         """
     /// The number of columns in ``list`` (a query can select more after them).
     static let count = columnCount(list)
@@ -24,7 +24,7 @@ enum SubscriptionColumns {
             s.id, s.ownerKeyId, s.target.kind.rawValue, s.target.id, s.server, RowCoding.encodeEvents(s.events),
             s.notifyEndpoint, s.format.rawValue, s.description, RowCoding.encodeMetadata(s.metadata), s.status.rawValue,
             s.disabledReason, s.createdAt.timeIntervalSince1970, s.updatedAt.timeIntervalSince1970,
-            s.expiresAt?.timeIntervalSince1970, RowCoding.encodeFilters(s.filters),
+            s.expiresAt?.timeIntervalSince1970, RowCoding.encodeFilters(s.filters), RowCoding.encodeDeliveryOptions(s.delivery),
         ]
     }
 
@@ -53,7 +53,7 @@ enum SubscriptionColumns {
         return Subscription(
             id: row.text(0), ownerKeyId: row.text(1), target: SubscriptionTarget(kind: kind, id: row.text(3)),
             server: row.optionalText(4), events: events, filters: try RowCoding.decodeFilters(row.optionalText(15)), notifyEndpoint: row.text(6), format: format,
-            description: row.optionalText(8), metadata: RowCoding.decodeMetadata(row.text(9)), status: status,
+            delivery: try RowCoding.decodeDeliveryOptions(row.optionalText(16)), description: row.optionalText(8), metadata: RowCoding.decodeMetadata(row.text(9)), status: status,
             disabledReason: row.optionalText(11), createdAt: Date(timeIntervalSince1970: row.real(12)),
             updatedAt: Date(timeIntervalSince1970: row.real(13)), expiresAt: row.optionalReal(14).map(Date.init(timeIntervalSince1970:)))
     }

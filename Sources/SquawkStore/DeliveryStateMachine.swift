@@ -131,6 +131,7 @@ extension DeliveryCompletion {
     /// | `.delivered` | delivered | from the attempt¹ | unchanged | attempt time |
     /// | `.retry(at:)` | pending | from the attempt¹ | `at` | — |
     /// | `.failed`, `.disableSubscription` | failed | from the attempt¹ | unchanged | attempt time |
+    /// | `.expired(reason)` | failed | last error = reason | unchanged | attempt time |
     ///
     /// ¹ For attempt numbers 1 and up: `attempts` becomes the larger of the two counts (a send
     /// repeated after an expired lease is not counted twice), last error and status code are the
@@ -155,6 +156,10 @@ extension DeliveryCompletion {
         case .failed, .disableSubscription:
             d.status = .failed
             d.completedAt = attempt.at
+        case .expired(let reason):
+            d.status = .failed
+            d.completedAt = attempt.at
+            d.lastError = reason
         }
         return d
     }

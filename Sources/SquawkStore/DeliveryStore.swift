@@ -101,6 +101,9 @@ public struct DeliveryCompletion: Sendable, Hashable {
         case failed
         /// Failed, and the subscription is disabled with this reason.
         case disableSubscription(reason: String)
+        /// Not sent: too old to be worth sending (the subscription's `maxAge`). Ends as failed
+        /// with the reason, without touching the subscription's failure clock.
+        case expired(reason: String)
     }
     public var attempt: DeliveryAttempt
     public var next: Next

@@ -49,6 +49,25 @@ public enum RowCoding {
         }
     }
 
+    /// The delivery options as a JSON object with sorted keys; nil (SQL NULL) when there are none.
+    public static func encodeDeliveryOptions(_ options: DeliveryOptions) -> String? {
+        guard !options.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(options)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The inverse of ``encodeDeliveryOptions(_:)``; options this build cannot read are
+    /// ``StoreError/Code/unavailable`` (dropping them could send what the owner asked not to).
+    public static func decodeDeliveryOptions(_ text: String?) throws -> DeliveryOptions {
+        guard let text else { return DeliveryOptions() }
+        do {
+            return try JSONDecoder().decode(DeliveryOptions.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.unavailable, "subscription row has delivery options this build cannot read")
+        }
+    }
+
     // MARK: - Events
 
     /// An event's `data` as a JSON object with sorted keys; `{}` when empty. Numbers that JSON

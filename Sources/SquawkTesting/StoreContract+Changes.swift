@@ -25,6 +25,7 @@ extension StoreContract {
             aircraft: ["Airbus A350-900", "de510d3d-04f8-46e0-8d65-55b888f33129"],
             landing: .init(maxVerticalSpeed: -600.5, minGroundSpeed: 80))
         changed.expiresAt = f.at(50_000)
+        changed.delivery = DeliveryOptions(maxPerMinute: 12, maxAge: 3_600)
         changed.status = .disabled
         changed.disabledReason = "endpoint answered 410"
         changed.updatedAt = f.at(1_000)
@@ -38,6 +39,7 @@ extension StoreContract {
         cleared.server = nil
         cleared.filters = SubscriptionFilters()
         cleared.expiresAt = nil
+        cleared.delivery = DeliveryOptions()
         cleared.status = .active
         cleared.disabledReason = nil
         cleared.updatedAt = f.at(2_000)

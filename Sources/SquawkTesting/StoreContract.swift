@@ -361,9 +361,11 @@ public enum StoreContract {
             format: PayloadFormat = .json, server: String? = nil, description: String? = nil,
             metadata: [String: String] = [:], status: SubscriptionStatus = .active, expiresAt: Date? = nil
         ) -> Subscription {
+            // Every third carries delivery options, so every case round-trips them through the store.
             Subscription(
                 id: id(n), ownerKeyId: owner, target: target, server: server, events: events, notifyEndpoint: notifyEndpoint,
-                format: format, description: description, metadata: metadata, status: status,
+                format: format, delivery: n % 3 == 1 ? DeliveryOptions(maxPerMinute: 6 + n, maxAge: 600) : DeliveryOptions(),
+                description: description, metadata: metadata, status: status,
                 disabledReason: status == .disabled ? "disabled by the test" : nil, createdAt: at(n), updatedAt: at(n),
                 expiresAt: expiresAt)
         }

@@ -21,7 +21,7 @@ struct SQLiteStoreTests {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
             #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since",
-                                                      "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets"])
+                                                      "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets", "0009_delivery_options"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),

@@ -87,8 +87,10 @@ struct DispatcherClockTests {
         }
 
         @discardableResult
-        func subscribe(_ name: String, format: PayloadFormat = .json) async throws -> Subscription {
+        func subscribe(_ name: String, format: PayloadFormat = .json, maxAge: Int? = nil, maxPerMinute: Int? = nil) async throws -> Subscription {
             var request = SubscriptionRequest()
+            request.maxAge = maxAge.map { .some($0) }
+            request.maxPerMinute = maxPerMinute.map { .some($0) }
             request.target = SubscriptionTarget(kind: .callsign, id: "SQK*")
             request.notifyEndpoint = "http://127.0.0.1:9/hooks/\(name)"
             request.format = format
@@ -303,6 +305,59 @@ struct DispatcherClockTests {
         // As fast as the budget allows: 30 messages are Discord's minute.
         #expect(sends.last!.timeIntervalSince(sends.first!) < 125)
         for e in events { #expect(try await rig.delivery(e, of: sub).status == .delivered) }
+    }
+
+    @Test("freshness: a chat event older than 15 min is expired with its reason, not sent; json keeps everything unless it sets maxAge")
+    func freshness() async throws {
+        let rig = try Rig()
+        let discord = try await rig.subscribe("discord", format: .discord)
+        let json = try await rig.subscribe("json")
+        let strict = try await rig.subscribe("strict", maxAge: 60)
+        func event(_ n: Int, minutesAgo: Double) -> FlightEvent {
+            var e = H.event(n, flight: "F\(n)")
+            e.at = Self.t0.addingTimeInterval(-minutesAgo * 60)
+            return e
+        }
+        let stale = event(1, minutesAgo: 20), fresh = event(2, minutesAgo: 14), old = event(3, minutesAgo: 20), oldStrict = event(4, minutesAgo: 2)
+        try await rig.running {
+            try await rig.enqueue([stale, fresh], to: discord)
+            try await rig.enqueue([old], to: json)
+            try await rig.enqueue([oldStrict], to: strict)
+            try await Self.until("the sends") { rig.transport.count == 2 }
+            try await rig.settle()
+        }
+        #expect(Set(rig.transport.urls) == [discord.notifyEndpoint, json.notifyEndpoint])
+        let expired = try await rig.delivery(stale, of: discord)
+        #expect(expired.status == .failed)
+        #expect(expired.lastError?.hasPrefix("expired: the event is 1200 s old, past this subscription's maxAge of 900 s") == true, "\(expired.lastError ?? "")")
+        #expect(try await rig.store.attempts(deliveryId: expired.id).isEmpty, "no attempt: nothing was sent")
+        #expect(try await rig.delivery(fresh, of: discord).status == .delivered)
+        #expect(try await rig.delivery(old, of: json).status == .delivered)
+        #expect(try await rig.delivery(oldStrict, of: strict).lastError?.contains("maxAge of 60 s") == true)
+        // Expiring is not failing: the subscription's failure clock does not start.
+        #expect(try await rig.store.claim(limit: 10, now: Self.t0.addingTimeInterval(3_600), lease: .seconds(60)).isEmpty)
+    }
+
+    @Test("maxPerMinute: a subscription's own pace on top of the receiver's, within any 60 s")
+    func maxPerMinute() async throws {
+        let rig = try Rig()
+        rig.transport.clock.withLockedValue { $0 = rig.clock }
+        let sub = try await rig.subscribe("paced", maxPerMinute: 6)
+        let events = (1...20).map { H.event($0, flight: "F\($0)") }
+        try await rig.running {
+            try await rig.enqueue(events, to: sub)
+            try await Self.until("the first six") { rig.transport.count >= 6 }
+            try await rig.settle()
+            var steps = 0
+            while rig.transport.count < 20, steps < 1_000 {
+                try await rig.advance(.seconds(1))
+                steps += 1
+            }
+        }
+        let sends = rig.transport.sentAt.withLockedValue { $0 }
+        #expect(sends.count == 20)
+        #expect(ReceiverBudgetWindows.obeys(sends, .init(limit: 6, seconds: 60)))
+        #expect(sends.last!.timeIntervalSince(sends.first!) >= 120, "20 at 6 a minute take over two minutes")
     }
 
     @Test("retry jitter comes from the injected random source: the same seed gives the same schedule, another seed another")

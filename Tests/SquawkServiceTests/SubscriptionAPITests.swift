@@ -33,6 +33,41 @@ struct SubscriptionAPITests {
         }
     }
 
+    @Test("maxPerMinute and maxAge: set on create, shown, cleared with null; out-of-range values are 422s with their code", arguments: [
+        (#", "maxPerMinute": 0"#, "max_per_minute_invalid"), (#", "maxPerMinute": 2.5"#, "max_per_minute_invalid"),
+        (#", "maxPerMinute": "10""#, "max_per_minute_invalid"), (#", "maxAge": 5"#, "max_age_invalid"),
+        (#", "maxAge": 9999999"#, "max_age_invalid"),
+    ])
+    func deliveryOptions(_ bad: String, _ code: String) async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            var id = ""
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(createBody(extra: #", "maxPerMinute": 10, "maxAge": 600"#))) { r in
+                #expect(r.status == .created)
+                let o = try r.object()
+                id = try #require(o["id"] as? String)
+                #expect(o["maxPerMinute"] as? Int == 10)
+                #expect(o["maxAge"] as? Int == 600)
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"maxAge": null}"#)) { r in
+                #expect(r.status == .ok)
+                let o = try r.object()
+                #expect(o["maxAge"] is NSNull)
+                #expect(o["maxPerMinute"] as? Int == 10)
+            }
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(createBody(extra: bad))) { r in
+                #expect(r.status == .unprocessableContent)
+                let problem = try r.problemCode()
+                #expect(problem == code)
+            }
+        }
+        #expect(try await h.store.count() == 1)
+        let stored = try await h.store.allActive().first
+        #expect(stored?.delivery == DeliveryOptions(maxPerMinute: 10, maxAge: nil))
+    }
+
     @Test("the validation matrix answers 4xx with its code and stores nothing", arguments: [
         (String(repeating: "a", count: 257 - "https://x.example/".count), "endpoint_too_long"),
         ("", "endpoint_required"),

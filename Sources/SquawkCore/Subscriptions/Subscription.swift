@@ -93,6 +93,8 @@ public struct Subscription: Sendable, Hashable, Codable {
     public var filters: SubscriptionFilters
     public var notifyEndpoint: String
     public var format: PayloadFormat
+    /// Pace and freshness of its own; empty: the format's defaults.
+    public var delivery: DeliveryOptions
     public var description: String?
     public var metadata: [String: String]
     public var status: SubscriptionStatus
@@ -104,7 +106,7 @@ public struct Subscription: Sendable, Hashable, Codable {
     public init(
         id: String, ownerKeyId: String, target: SubscriptionTarget, server: String? = nil,
         events: Set<EventType>, filters: SubscriptionFilters = .init(), notifyEndpoint: String, format: PayloadFormat = .json,
-        description: String? = nil, metadata: [String: String] = [:], status: SubscriptionStatus = .active,
+        delivery: DeliveryOptions = .init(), description: String? = nil, metadata: [String: String] = [:], status: SubscriptionStatus = .active,
         disabledReason: String? = nil, createdAt: Date, updatedAt: Date? = nil, expiresAt: Date? = nil
     ) {
         self.id = id
@@ -115,6 +117,7 @@ public struct Subscription: Sendable, Hashable, Codable {
         self.filters = filters
         self.notifyEndpoint = notifyEndpoint
         self.format = format
+        self.delivery = delivery
         self.description = description
         self.metadata = metadata
         self.status = status

@@ -8,7 +8,7 @@ import Foundation
 /// `server_subscriptions_disabled`, `event_type_invalid`, `event_type_not_for_target`,
 /// `format_invalid`, `server_invalid`, `server_not_for_target`, `description_too_long`, `description_invalid`,
 /// `metadata_invalid`, `expires_at_invalid`, `filter_invalid`, `filter_not_for_target`,
-/// `filter_not_for_events`, plus every `endpoint_*` code of ``EndpointPolicy``.
+/// `filter_not_for_events`, `max_per_minute_invalid`, `max_age_invalid`, plus every `endpoint_*` code of ``EndpointPolicy``.
 public struct SubscriptionRequest: Sendable, Hashable {
     public var target: SubscriptionTarget?
     public var events: Set<EventType>?
@@ -21,10 +21,15 @@ public struct SubscriptionRequest: Sendable, Hashable {
     public var expiresAt: Date??
     /// `.some(nil)` clears them (PATCH with `null`); a PATCH replaces the whole object.
     public var filters: SubscriptionFilters??
+    /// ``DeliveryOptions/maxPerMinute``; `.some(nil)` clears it.
+    public var maxPerMinute: Int??
+    /// ``DeliveryOptions/maxAge``; `.some(nil)` clears it.
+    public var maxAge: Int??
 
     public init() {}
 
-    static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt"]
+    static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt",
+                                      "maxPerMinute", "maxAge"]
     public static let maxDescription = 500
     public static let maxMetadataKeys = 32
 
@@ -98,6 +103,10 @@ public struct SubscriptionRequest: Sendable, Hashable {
             }
             r.metadata = out
         }
+        r.maxPerMinute = try optionalInt(o, "maxPerMinute", DeliveryOptions.maxPerMinuteRange, code: "max_per_minute_invalid",
+                                         what: "requests a minute to the endpoint")
+        r.maxAge = try optionalInt(o, "maxAge", DeliveryOptions.maxAgeRange, code: "max_age_invalid",
+                                   what: "seconds after the event within which it is still sent")
         if let v = o["expiresAt"] {
             if case .null = v { r.expiresAt = .some(nil) } else {
                 guard let s = v.stringValue, let d = ISO8601.parse(s) else {
@@ -107,6 +116,16 @@ public struct SubscriptionRequest: Sendable, Hashable {
             }
         }
         return r
+    }
+
+    private static func optionalInt(_ o: [String: JSONValue], _ key: String, _ range: ClosedRange<Int>, code: String,
+                                    what: String) throws(ValidationError) -> Int?? {
+        guard let v = o[key] else { return nil }
+        if case .null = v { return .some(nil) }
+        guard case .number(let n) = v, n == n.rounded(), let i = Int(exactly: n), range.contains(i) else {
+            throw ValidationError(code, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound) (\(what)), or null for the default", field: key)
+        }
+        return .some(i)
     }
 
     private static func optionalString(_ o: [String: JSONValue], _ key: String) throws(ValidationError) -> String?? {
@@ -196,6 +215,8 @@ public struct SubscriptionRules: Sendable {
             }
         }
         if let f = r.filters { s.filters = f ?? SubscriptionFilters() }
+        if let m = r.maxPerMinute { s.delivery.maxPerMinute = m }
+        if let a = r.maxAge { s.delivery.maxAge = a }
         try s.filters.validate(for: s.target.kind, events: s.events)
         if let d = r.description {
             if let text = d, SubscriptionRequest.hasControlCharacters(text) {

@@ -11,5 +11,6 @@ enum PostgresMigrations {
         (PostgresMigration0004PollerState.name, PostgresMigration0004PollerState.statements),
         (PostgresMigration0005SubscriptionFilters.name, PostgresMigration0005SubscriptionFilters.statements),
         (PostgresMigration0006BoundedSecrets.name, PostgresMigration0006BoundedSecrets.statements),
+        (PostgresMigration0007DeliveryOptions.name, PostgresMigration0007DeliveryOptions.statements),
     ]
 }

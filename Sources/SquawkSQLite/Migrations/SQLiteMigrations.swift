@@ -15,6 +15,7 @@ enum SQLiteMigrations {
         (Migration0006DeliveryGroups.name, Migration0006DeliveryGroups.apply),
         (Migration0007SubscriptionFilters.name, Migration0007SubscriptionFilters.apply),
         (Migration0008BoundedSecrets.name, Migration0008BoundedSecrets.apply),
+        (Migration0009DeliveryOptions.name, Migration0009DeliveryOptions.apply),
     ]
 
     /// A migrator holding ``all``.

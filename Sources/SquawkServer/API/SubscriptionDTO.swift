@@ -12,6 +12,9 @@ struct SubscriptionDTO: Encodable, Sendable {
     var filters: SubscriptionFilters?
     var notifyEndpoint: String
     var format: String
+    /// Its own pace and freshness (null: the format's defaults).
+    var maxPerMinute: Int?
+    var maxAge: Int?
     var description: String?
     var metadata: [String: String]
     var status: String
@@ -31,6 +34,8 @@ struct SubscriptionDTO: Encodable, Sendable {
         filters = s.filters.isEmpty ? nil : s.filters
         notifyEndpoint = s.notifyEndpoint
         format = s.format.rawValue
+        maxPerMinute = s.delivery.maxPerMinute
+        maxAge = s.delivery.maxAge
         description = s.description
         metadata = s.metadata
         status = s.status.rawValue
@@ -42,7 +47,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, target, server, events, filters, notifyEndpoint, format, description, metadata, status, disabledReason
+        case id, target, server, events, filters, notifyEndpoint, format, maxPerMinute, maxAge, description, metadata, status, disabledReason
         case createdAt, updatedAt, expiresAt, secret, secrets
     }
 
@@ -56,6 +61,8 @@ struct SubscriptionDTO: Encodable, Sendable {
         try c.encode(filters, forKey: .filters)
         try c.encode(notifyEndpoint, forKey: .notifyEndpoint)
         try c.encode(format, forKey: .format)
+        try c.encode(maxPerMinute, forKey: .maxPerMinute)
+        try c.encode(maxAge, forKey: .maxAge)
         try c.encode(description, forKey: .description)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(status, forKey: .status)
@@ -84,6 +91,7 @@ extension SubscriptionDTO: DirectJSON {
             "format": .string(format), "description": text(description), "metadata": .object(metadata.mapValues(JSONValue.string)),
             "status": .string(status), "disabledReason": text(disabledReason), "createdAt": date(createdAt), "updatedAt": date(updatedAt),
             "expiresAt": date(expiresAt), "filters": .null,
+            "maxPerMinute": maxPerMinute.map { .number(Double($0)) } ?? .null, "maxAge": maxAge.map { .number(Double($0)) } ?? .null,
         ]
         // Filters are rare and nested: through their Codable form.
         if let filters, let bytes = try? JSONEncoder.api.encode(filters), let value = try? JSONValue.parse(Array(bytes)) { o["filters"] = value }

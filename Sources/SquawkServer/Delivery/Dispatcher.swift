@@ -259,9 +259,19 @@ public final class Dispatcher: Service, Sendable {
         var requests: [HTTPRequest] = []
         sending.reserveCapacity(claimed.count)
         requests.reserveCapacity(claimed.count)
-        for unit in Self.units(claimed) {
-            let c = unit[0]
+        for whole in Self.units(claimed) {
+            let c = whole[0]
             let sub = c.subscription
+            // Too old to be worth sending (maxAge; chat formats: 15 min unless set): expired, not sent.
+            var unit = whole
+            if sub.status == .active, let maxAge = sub.delivery.effectiveMaxAge(sub.format) {
+                let stale = unit.filter { now.timeIntervalSince($0.event.at) > Double(maxAge) }
+                if !stale.isEmpty {
+                    completions += stale.map { Self.expire($0, at: now, maxAge: maxAge) }
+                    unit.removeAll { now.timeIntervalSince($0.event.at) > Double(maxAge) }
+                    if unit.isEmpty { continue }
+                }
+            }
             // A chat subscription queues as a whole (its promise is the subscription's); any other
             // delivery on its own.
             let chat = unit.count > 1 || (sub.status == .active && sub.format.isChat)
@@ -275,7 +285,9 @@ public final class Dispatcher: Service, Sendable {
                 // The endpoint's pace, under the lock the curl thread takes to give slots back:
                 // nil where a message may go now, else when it may try again.
                 let later = sub.status == .active
-                    ? state.withLockedValue { $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, delivery: key, now: now, reserve: !chat) } : nil
+                    ? state.withLockedValue {
+                        $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, delivery: key, now: now, reserve: !chat)
+                    } : nil
                 guard chat else {
                     switch prepare(c, now: now, pacedUntil: later, deadline: deadline, startBy: startBy) {
                     case .decided(let completion, let op):
@@ -291,7 +303,8 @@ public final class Dispatcher: Service, Sendable {
                     // The rest waits, a message's worth to each slot promised to the subscription.
                     let perMessage = sub.format.eventsPerMessage
                     let slots = state.withLockedValue {
-                        $0.limiter.promise(sub.notifyEndpoint, format: sub.format, key: key, count: (rest.count + perMessage - 1) / perMessage, now: now)
+                        $0.limiter.promise(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, key: key,
+                                           count: (rest.count + perMessage - 1) / perMessage, now: now)
                     }
                     for (i, c) in rest.enumerated() { completions.append(Self.putBack(c, at: now, dueAt: slots[min(slots.count - 1, i / perMessage)])) }
                     break
@@ -353,7 +366,7 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
-    /// `squawk_deliveries_total{outcome}`: delivered, retry, failed, disabled, paced.
+    /// `squawk_deliveries_total{outcome}`: delivered, retry, failed, disabled, paced, expired.
     static func count(_ completions: [DeliveryCompletion]) {
         var tally: [String: Int] = [:]
         for c in completions {
@@ -362,6 +375,7 @@ public final class Dispatcher: Service, Sendable {
             case .retry: c.attempt.attempt == 0 ? "paced" : "retry"
             case .failed: "failed"
             case .disableSubscription: "disabled"
+            case .expired: "expired"
             }
             tally[outcome, default: 0] += 1
         }
@@ -382,6 +396,13 @@ public final class Dispatcher: Service, Sendable {
     static func putBack(_ c: ClaimedDelivery, at: Date, dueAt: Date) -> DeliveryCompletion {
         let nothing = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: at, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
         return DeliveryCompletion(attempt: nothing, next: .retry(at: dueAt))
+    }
+
+    /// A delivery too old to send: it ends with the reason, no attempt counted.
+    static func expire(_ c: ClaimedDelivery, at: Date, maxAge: Int) -> DeliveryCompletion {
+        let age = Int(at.timeIntervalSince(c.event.at).rounded())
+        let nothing = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: at, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
+        return DeliveryCompletion(attempt: nothing, next: .expired(reason: "expired: the event is \(age) s old, past this subscription's maxAge of \(maxAge) s; not sent"))
     }
 
     /// Fails a delivery of a subscription no longer active, puts back a paced one (`pacedUntil`:

@@ -46,10 +46,10 @@ public struct EndpointLimiter: Sendable {
     /// Takes a slot for `key` (a delivery id, or a chat subscription's key) to `endpoint` at
     /// `now`: nil when it may send now (the send is recorded), else when it may try again. With
     /// `reserve`, a refused key is promised that time (first come, first served); without, the
-    /// caller promises what it needs with ``promise(_:format:budget:key:count:now:)``.
-    public mutating func acquire(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, delivery key: String = "",
-                                 now: Date, reserve: Bool = true) -> Date? {
-        let budget = budget ?? budgets[format] ?? .standard
+    /// caller promises what it needs with ``promise(_:format:budget:perMinute:key:count:now:)``.
+    public mutating func acquire(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, perMinute: Int? = nil,
+                                 delivery key: String = "", now: Date, reserve: Bool = true) -> Date? {
+        let budget = (budget ?? budgets[format] ?? .standard).lowered(perMinute: perMinute)
         var b = buckets[endpoint] ?? Bucket(updated: now)
         defer { buckets[endpoint] = b }
         b.updated = now
@@ -78,9 +78,9 @@ public struct EndpointLimiter: Sendable {
 
     /// Promises `key` `count` more slots on `endpoint`, each after every slot already promised
     /// (anyone's) and spaced as the budget allows; returns them, ascending.
-    public mutating func promise(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, key: String,
-                                 count: Int, now: Date) -> [Date] {
-        let budget = budget ?? budgets[format] ?? .standard
+    public mutating func promise(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, perMinute: Int? = nil,
+                                 key: String, count: Int, now: Date) -> [Date] {
+        let budget = (budget ?? budgets[format] ?? .standard).lowered(perMinute: perMinute)
         var b = buckets[endpoint] ?? Bucket(updated: now)
         defer { buckets[endpoint] = b }
         var projection = b.ledger
@@ -102,7 +102,7 @@ public struct EndpointLimiter: Sendable {
         return nil
     }
 
-    /// Gives back the in-flight slot a successful ``acquire(_:format:budget:delivery:now:reserve:)`` took.
+    /// Gives back the in-flight slot a successful ``acquire(_:format:budget:perMinute:delivery:now:reserve:)`` took.
     public mutating func release(_ endpoint: String) {
         guard var b = buckets[endpoint], b.inFlight > 0 else { return }
         b.inFlight -= 1
