@@ -338,6 +338,42 @@ struct DispatcherClockTests {
         #expect(try await rig.store.claim(limit: 10, now: Self.t0.addingTimeInterval(3_600), lease: .seconds(60)).isEmpty)
     }
 
+    @Test("a channel is told what it missed: one summary message counting the expired events by type, at most one a minute")
+    func missedSummary() async throws {
+        let rig = try Rig()
+        let sub = try await rig.subscribe("discord", format: .discord)
+        func event(_ n: Int, minutesAgo: Double, type: EventType = .takeoff) -> FlightEvent {
+            var e = H.event(n, flight: "F\(n)", type: type)
+            e.at = Self.t0.addingTimeInterval(-minutesAgo * 60)
+            return e
+        }
+        func titles() -> [String] {
+            rig.transport.requests.withLockedValue { requests in
+                requests.flatMap { r -> [String] in
+                    guard case .object(let o)? = try? JSONValue.parse(r.body ?? []), case .array(let embeds)? = o["embeds"] else { return [] }
+                    return embeds.compactMap { if case .object(let e) = $0 { e["title"]?.stringValue } else { nil } }
+                }
+            }
+        }
+        let stale = (1...25).map { event($0, minutesAgo: 20, type: $0 <= 15 ? .takeoff : .landing) }
+        try await rig.running {
+            try await rig.enqueue(stale + [event(100, minutesAgo: 1)], to: sub)
+            try await Self.until("the summary and the fresh event") { titles().count == 2 }
+            try await rig.settle()
+            // More missed within the minute: counted, not yet told.
+            try await rig.enqueue((200...202).map { event($0, minutesAgo: 30) }, to: sub)
+            try await rig.advance(.seconds(30))
+            #expect(titles().count == 2)
+            try await rig.advance(.seconds(31))
+            try await Self.until("the second summary") { titles().count == 3 }
+        }
+        let all = titles()
+        #expect(all.contains("25 more events from Expert Server in the last 1 min, not sent in time"), "\(all)")
+        #expect(all.contains { $0.hasPrefix("SQK100 took off") })
+        #expect(all.contains { $0.hasPrefix("3 more events from Expert Server") }, "\(all)")
+        for e in stale { #expect(try await rig.delivery(e, of: sub).lastError?.hasPrefix("expired:") == true) }
+    }
+
     @Test("maxPerMinute: a subscription's own pace on top of the receiver's, within any 60 s")
     func maxPerMinute() async throws {
         let rig = try Rig()

@@ -276,6 +276,33 @@ public struct PayloadRenderer: Sendable {
     static let discordMarkup: Set<Character> = ["\\", "*", "_", "~", "`", "|", ">", "#", "[", "]"]
 
     /// Slack mrkdwn's control characters (`&`, `<`, `>`), as Slack asks.
+    /// The message that tells a channel what it missed: events too old to send (`maxAge`),
+    /// counted by type, instead of dropping them without a word.
+    public func renderSummary(_ counts: [EventType: Int], server: String?, since: Date, until: Date, format: PayloadFormat) -> [UInt8] {
+        let total = counts.values.reduce(0, +)
+        let minutes = max(1, Int((until.timeIntervalSince(since) / 60).rounded(.up)))
+        let from = server.map { " from \($0)" } ?? ""
+        let title = "\(total) more event\(total == 1 ? "" : "s")\(from) in the last \(minutes) min, not sent in time"
+        let lines = counts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map { "\($0.value) × \($0.key.rawValue)" }
+        switch format {
+        case .slack:
+            let text = Self.slackEscape(title)
+            return Self.encode(.object(["text": .string(text), "blocks": .array([
+                .object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(text)])]),
+                .object(["type": "context", "elements": .array([.object(["type": "mrkdwn", "text": .string(Self.clip(lines.joined(separator: " · "), 2000))])])]),
+            ])]))
+        default:
+            let embed: JSONValue = .object([
+                "title": .string(Self.clip(Self.discordEscape(title), 256)),
+                "description": .string(Self.clip(lines.joined(separator: "\n"), 4096)),
+                "color": .number(Double(0x95A5A6)),
+                "timestamp": .string(Self.timestamp(until)),
+                "footer": .object(["text": "Squawk · summary"]),
+            ])
+            return Self.encode(Self.discordMessage([embed]))
+        }
+    }
+
     static func slackEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }

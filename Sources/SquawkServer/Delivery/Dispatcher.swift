@@ -80,7 +80,21 @@ public final class Dispatcher: Service, Sendable {
         /// A wake-up that arrived while nobody was waiting.
         var pendingWake = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Events of each chat subscription that expired unsent and are not yet summarised.
+        var missed: [String: Missed] = [:]
     }
+
+    /// What a chat subscription missed since its last summary.
+    struct Missed {
+        var counts: [EventType: Int] = [:]
+        var since: Date
+        var lastSummary: Date?
+        /// The subscription's latest claim (endpoint, format, secrets, server) to send it with.
+        var template: ClaimedDelivery?
+    }
+
+    /// At most one summary of missed events per subscription in this long.
+    static let summaryInterval: TimeInterval = 60
 
     public init(store: any DeliveryStore, transport: any HTTPTransport, renderer: PayloadRenderer = PayloadRenderer(),
                 endpointPolicy: EndpointPolicy, configuration: DispatcherConfiguration = .init(),
@@ -204,6 +218,7 @@ public final class Dispatcher: Service, Sendable {
                     continue
                 }
                 if stop { return }
+                await sendDueSummaries(now: clock.now())
                 await waitForWork(timeout: configuration.idleWait)
                 idle = false
             }
@@ -269,8 +284,13 @@ public final class Dispatcher: Service, Sendable {
                 if !stale.isEmpty {
                     completions += stale.map { Self.expire($0, at: now, maxAge: maxAge) }
                     unit.removeAll { now.timeIntervalSince($0.event.at) > Double(maxAge) }
-                    if unit.isEmpty { continue }
                 }
+                // A channel hears what it missed, at most once a minute, when its budget allows.
+                if sub.format.isChat, let request = summary(c, adding: stale, now: now, deadline: deadline, startBy: startBy) {
+                    sending.append([])
+                    requests.append(request)
+                }
+                if unit.isEmpty { continue }
             }
             // A chat subscription queues as a whole (its promise is the subscription's); any other
             // delivery on its own.
@@ -396,6 +416,45 @@ public final class Dispatcher: Service, Sendable {
     static func putBack(_ c: ClaimedDelivery, at: Date, dueAt: Date) -> DeliveryCompletion {
         let nothing = DeliveryAttempt(deliveryId: c.delivery.id, attempt: 0, at: at, statusCode: nil, latencyMs: 0, responseSnippet: nil, error: nil)
         return DeliveryCompletion(attempt: nothing, next: .retry(at: dueAt))
+    }
+
+    /// Adds `stale` to what `c`'s subscription missed and, when a minute has passed since its
+    /// last summary and its endpoint has a slot now, the summary message to send (its counts
+    /// then start again). Not a delivery: if it fails, the deliveries already say why they ended.
+    func summary(_ c: ClaimedDelivery, adding stale: [ClaimedDelivery], now: Date, deadline: Date?, startBy: Date?) -> HTTPRequest? {
+        let sub = c.subscription
+        let due: Missed? = state.withLockedValue { s in
+            var m = s.missed[sub.id] ?? Missed(since: now)
+            for d in stale { m.counts[d.event.type, default: 0] += 1 }
+            m.template = c
+            let quiet = m.lastSummary.map { now.timeIntervalSince($0) >= Self.summaryInterval } ?? true
+            if !m.counts.isEmpty, quiet,
+               s.limiter.acquire(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, delivery: "sub:" + sub.id,
+                                 now: now, reserve: false) == nil {
+                s.missed[sub.id] = Missed(since: now, lastSummary: now)
+                return m
+            }
+            // Kept for a later summary; forgotten once there is nothing to tell and a minute passed.
+            s.missed[sub.id] = m.counts.isEmpty && quiet ? nil : m
+            return nil
+        }
+        guard let due else { return nil }
+        Counter(label: "squawk_chat_summaries_total").increment()
+        let body = renderer.renderSummary(due.counts, server: c.event.server?.name, since: due.since, until: now, format: sub.format)
+        return request(c, body: body, now: now, deadline: deadline, startBy: startBy)
+    }
+
+    /// Sends the summaries that became due while no delivery of their subscription came by.
+    func sendDueSummaries(now: Date) async {
+        let templates: [ClaimedDelivery] = state.withLockedValue { s in
+            s.missed.values.compactMap { m in
+                guard !m.counts.isEmpty, m.lastSummary.map({ now.timeIntervalSince($0) >= Self.summaryInterval }) ?? true else { return nil }
+                return m.template
+            }
+        }
+        let requests = templates.compactMap { summary($0, adding: [], now: now, deadline: nil, startBy: nil) }
+        guard !requests.isEmpty else { return }
+        _ = await transport.send(all: requests, concurrency: max(1, configuration.concurrency))
     }
 
     /// A delivery too old to send: it ends with the reason, no attempt counted.
