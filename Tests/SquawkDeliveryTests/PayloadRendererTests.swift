@@ -158,6 +158,43 @@ struct PayloadRendererTests {
                 == Self.renderer.render(events[1].event, format: .discord, subscriptionId: "", sequence: 1))
     }
 
+    @Test("mentions ping exactly who the subscription names, for the events it names, and nobody otherwise")
+    func mentions() throws {
+        let discord = Mentions(roles: ["123456789012345678"], users: ["876543210987654321"], events: [.flightOnline])
+        func object(_ bytes: [UInt8]) throws -> [String: JSONValue] {
+            guard case .object(let o) = try JSONValue.parse(bytes) else { throw CancellationError() }
+            return o
+        }
+        let pinged = try object(Self.renderer.render(Self.sample(.flightOnline), format: .discord, subscriptionId: "s", sequence: 1, mentions: discord))
+        #expect(pinged["content"]?.stringValue == "<@&123456789012345678> <@876543210987654321>")
+        #expect(pinged["allowed_mentions"] == .object(["parse": .array([]), "roles": .array(["123456789012345678"]), "users": .array(["876543210987654321"])]))
+        let quiet = try object(Self.renderer.render(Self.sample(.takeoff), format: .discord, subscriptionId: "s", sequence: 1, mentions: discord))
+        #expect(quiet["content"] == nil)
+        #expect(quiet["allowed_mentions"] == .object(["parse": .array([])]))
+        // In a batch: once, when any event it carries pings.
+        let batch = try object(Self.renderer.renderChat([(Self.sample(.takeoff), 1), (Self.sample(.flightOnline), 2)], format: .discord, mentions: discord).body)
+        #expect(batch["content"]?.stringValue == "<@&123456789012345678> <@876543210987654321>")
+        let slack = Mentions(users: ["U012AB3CD"], groups: ["S0614TZR7"])
+        let s = try object(Self.renderer.render(Self.sample(.landing), format: .slack, subscriptionId: "s", sequence: 1, mentions: slack))
+        #expect(s["text"]?.stringValue?.hasPrefix("<@U012AB3CD> <!subteam^S0614TZR7> DAL40 landed") == true)
+    }
+
+    @Test("mentions are checked against the format", arguments: [
+        (#"{"roles": ["123"]}"#, PayloadFormat.discord, "mentions_invalid"),
+        (#"{"groups": ["S0614TZR7"]}"#, .discord, "mentions_invalid"),
+        (#"{"users": ["876543210987654321"]}"#, .slack, "mentions_invalid"),
+        (#"{"roles": ["123456789012345678"]}"#, .slack, "mentions_invalid"),
+        (#"{"users": ["U012AB3CD"]}"#, .json, "mentions_not_for_format"),
+        (#"{}"#, .discord, "mentions_invalid"),
+        (#"{"users": ["876543210987654321"], "events": ["flight.nope"]}"#, .discord, "event_type_invalid"),
+        (#"{"users": ["876543210987654321"], "everyone": true}"#, .discord, "unknown_field"),
+    ])
+    func mentionValidation(_ json: String, _ format: PayloadFormat, _ code: String) throws {
+        let value = try JSONValue.parse(Array(json.utf8))
+        #expect { _ = try Mentions.parse(value, format: format) } throws: { ($0 as? ValidationError)?.code == code }
+        #expect(throws: Never.self) { _ = try Mentions.parse(JSONValue.parse(Array(#"{"users": ["876543210987654321"]}"#.utf8)), format: .discord) }
+    }
+
     @Test("timestamps are Foundation's ISO 8601 to the second, for dates across four centuries")
     func timestamps() {
         var rng = SplitMix64(seed: 2026)

@@ -50,6 +50,10 @@ struct DiscordContractTests {
         let crowded = renderer.renderChat(long, format: .discord)
         #expect(crowded.count >= 1 && crowded.count < 5, "6,000 characters a message")
         out.append(Payload(name: "a message of long events", body: try json(crowded.body)))
+        let mentions = Mentions(roles: ["123456789012345678"], users: ["876543210987654321", "876543210987654322"])
+        out.append(Payload(name: "a message with mentions", body: try json(renderer.render(event(.flightOnline, n: 1), format: .discord, subscriptionId: "s",
+                                                                                            sequence: 1, mentions: mentions))))
+        out.append(Payload(name: "a batch with mentions", body: try json(renderer.renderChat(many, format: .discord, mentions: mentions).body)))
         return out
     }
 

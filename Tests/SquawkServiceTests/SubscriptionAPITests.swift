@@ -68,6 +68,34 @@ struct SubscriptionAPITests {
         #expect(stored?.delivery == DeliveryOptions(maxPerMinute: 10, maxAge: nil))
     }
 
+    @Test("mentions: set on a discord subscription and shown; a format that cannot carry them is refused; null removes them")
+    func mentions() async throws {
+        let h = try await APIHarness()
+        let body = #"{"target": {"kind": "callsign", "id": "DAL40"}, "notifyEndpoint": "https://discord.com/api/webhooks/1/abc", "format": "discord", "mentions": {"roles": ["123456789012345678"], "events": ["flight.online"]}}"#
+        try await h.app.test(.router) { client in
+            var id = ""
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                #expect(r.status == .created)
+                let o = try r.object()
+                id = try #require(o["id"] as? String)
+                let m = try #require(o["mentions"] as? [String: Any])
+                #expect(m["roles"] as? [String] == ["123456789012345678"])
+                #expect(m["events"] as? [String] == ["flight.online"])
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(), body: APIHarness.json(#"{"format": "json"}"#)) { r in
+                #expect(r.status == .unprocessableContent)
+                let code = try r.problemCode()
+                #expect(code == "mentions_not_for_format")
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"format": "json", "mentions": null}"#)) { r in
+                #expect(r.status == .ok)
+                let o = try r.object()
+                #expect(o["mentions"] is NSNull)
+            }
+        }
+    }
+
     @Test("the validation matrix answers 4xx with its code and stores nothing", arguments: [
         (String(repeating: "a", count: 257 - "https://x.example/".count), "endpoint_too_long"),
         ("", "endpoint_required"),

@@ -20,12 +20,14 @@ public struct PayloadRenderer: Sendable {
         self.airlines = airlines
     }
 
-    public func render(_ e: FlightEvent, format: PayloadFormat, subscriptionId: String, sequence: Int64) -> [UInt8] {
+    /// `mentions` ping only when they apply to the event's type (chat formats).
+    public func render(_ e: FlightEvent, format: PayloadFormat, subscriptionId: String, sequence: Int64, mentions: Mentions? = nil) -> [UInt8] {
         let value: JSONValue
+        let ping = mentions.flatMap { $0.applies(to: e.type) ? $0 : nil }
         switch format {
         case .json: return jsonBytes(e, subscriptionId: subscriptionId, sequence: sequence)
-        case .discord: value = discord(e, sequence: sequence)
-        case .slack: value = slack(e, sequence: sequence)
+        case .discord: value = discord(e, sequence: sequence, mentions: ping)
+        case .slack: value = slack(e, sequence: sequence, mentions: ping)
         case .flifo: value = flifo(e, sequence: sequence)
         }
         return Self.encode(value)
@@ -81,12 +83,28 @@ public struct PayloadRenderer: Sendable {
         return out
     }
 
-    func discord(_ e: FlightEvent, sequence: Int64) -> JSONValue {
-        Self.discordMessage([discordEmbed(e, sequence: sequence).embed])
+    func discord(_ e: FlightEvent, sequence: Int64, mentions: Mentions? = nil) -> JSONValue {
+        Self.discordMessage([discordEmbed(e, sequence: sequence).embed], mentions: mentions)
     }
 
-    static func discordMessage(_ embeds: [JSONValue]) -> JSONValue {
-        .object(["username": "Squawk", "embeds": .array(embeds), "allowed_mentions": .object(["parse": .array([])])])
+    /// A webhook message of `embeds`. Nobody is pinged unless `mentions` names them, and then
+    /// exactly them: `allowed_mentions` never parses `@everyone`, `@here` or names in the text.
+    static func discordMessage(_ embeds: [JSONValue], mentions: Mentions? = nil) -> JSONValue {
+        var message: [String: JSONValue] = ["username": "Squawk", "embeds": .array(embeds)]
+        var allowed: [String: JSONValue] = ["parse": .array([])]
+        if let m = mentions {
+            message["content"] = .string((m.roles.map { "<@&\($0)>" } + m.users.map { "<@\($0)>" }).joined(separator: " "))
+            if !m.roles.isEmpty { allowed["roles"] = .array(m.roles.map(JSONValue.string)) }
+            if !m.users.isEmpty { allowed["users"] = .array(m.users.map(JSONValue.string)) }
+        }
+        message["allowed_mentions"] = .object(allowed)
+        return .object(message)
+    }
+
+    /// `<@U012AB3CD> <!subteam^S0614TZR7> ` for Slack, or "".
+    static func slackMentions(_ m: Mentions?) -> String {
+        guard let m else { return "" }
+        return (m.users.map { "<@\($0)>" } + m.groups.map { "<!subteam^\($0)>" }).joined(separator: " ") + " "
     }
 
     /// One event's embed and the characters it counts against Discord's 6,000 per message.
@@ -173,10 +191,15 @@ public struct PayloadRenderer: Sendable {
     /// Several events for one chat receiver as one message, in order: Discord up to 10 embeds
     /// and 6,000 characters across them, Slack up to 50 blocks. Returns the body and how many
     /// of `items` it carries (at least one); the rest wait for the next message.
-    public func renderChat(_ items: [(event: FlightEvent, sequence: Int64)], format: PayloadFormat) -> (body: [UInt8], count: Int) {
+    /// `mentions` ping once, when they apply to any event the message carries.
+    public func renderChat(_ items: [(event: FlightEvent, sequence: Int64)], format: PayloadFormat,
+                           mentions: Mentions? = nil) -> (body: [UInt8], count: Int) {
         guard items.count > 1, format == .discord || format == .slack else {
             guard let first = items.first else { return ([], 0) }
-            return (render(first.event, format: format, subscriptionId: "", sequence: first.sequence), 1)
+            return (render(first.event, format: format, subscriptionId: "", sequence: first.sequence, mentions: mentions), 1)
+        }
+        func ping(_ carried: Int) -> Mentions? {
+            mentions.flatMap { m in items.prefix(carried).contains { m.applies(to: $0.event.type) } ? m : nil }
         }
         if format == .discord {
             var embeds: [JSONValue] = []
@@ -187,7 +210,7 @@ public struct PayloadRenderer: Sendable {
                 embeds.append(embed)
                 characters += n
             }
-            return (Self.encode(Self.discordMessage(embeds)), embeds.count)
+            return (Self.encode(Self.discordMessage(embeds, mentions: ping(embeds.count))), embeds.count)
         }
         var blocks: [JSONValue] = []
         var headlines: [String] = []
@@ -199,13 +222,18 @@ public struct PayloadRenderer: Sendable {
             blocks += more
             headlines.append(text)
         }
-        let fallback = headlines.count > 1 ? "\(headlines[0]) (+\(headlines.count - 1) more)" : headlines[0]
+        let pings = Self.slackMentions(ping(headlines.count))
+        let fallback = pings + (headlines.count > 1 ? "\(headlines[0]) (+\(headlines.count - 1) more)" : headlines[0])
+        if !pings.isEmpty { blocks.insert(.object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(pings)])]), at: 0) }
         return (Self.encode(.object(["text": .string(fallback), "blocks": .array(blocks)])), headlines.count)
     }
 
-    func slack(_ e: FlightEvent, sequence: Int64) -> JSONValue {
+    func slack(_ e: FlightEvent, sequence: Int64, mentions: Mentions? = nil) -> JSONValue {
         let (headline, blocks) = slackBlocks(e)
-        return .object(["text": .string(headline), "blocks": .array(blocks)])
+        let pings = Self.slackMentions(mentions)
+        guard !pings.isEmpty else { return .object(["text": .string(headline), "blocks": .array(blocks)]) }
+        let pinged = [JSONValue.object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(pings)])])] + blocks
+        return .object(["text": .string(pings + headline), "blocks": .array(pinged)])
     }
 
     /// One event's escaped headline and its blocks (a section, the ATIS text, a context line).

@@ -8,7 +8,8 @@ import Foundation
 /// `server_subscriptions_disabled`, `event_type_invalid`, `event_type_not_for_target`,
 /// `format_invalid`, `server_invalid`, `server_not_for_target`, `description_too_long`, `description_invalid`,
 /// `metadata_invalid`, `expires_at_invalid`, `filter_invalid`, `filter_not_for_target`,
-/// `filter_not_for_events`, `max_per_minute_invalid`, `max_age_invalid`, plus every `endpoint_*` code of ``EndpointPolicy``.
+/// `filter_not_for_events`, `max_per_minute_invalid`, `max_age_invalid`, `mentions_invalid`,
+/// `mentions_not_for_format`, plus every `endpoint_*` code of ``EndpointPolicy``.
 public struct SubscriptionRequest: Sendable, Hashable {
     public var target: SubscriptionTarget?
     public var events: Set<EventType>?
@@ -25,11 +26,14 @@ public struct SubscriptionRequest: Sendable, Hashable {
     public var maxPerMinute: Int??
     /// ``DeliveryOptions/maxAge``; `.some(nil)` clears it.
     public var maxAge: Int??
+    /// ``DeliveryOptions/mentions`` as sent (checked against the subscription's final format);
+    /// `.some(nil)` clears them.
+    public var mentions: JSONValue??
 
     public init() {}
 
     static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt",
-                                      "maxPerMinute", "maxAge"]
+                                      "maxPerMinute", "maxAge", "mentions"]
     public static let maxDescription = 500
     public static let maxMetadataKeys = 32
 
@@ -107,6 +111,7 @@ public struct SubscriptionRequest: Sendable, Hashable {
                                          what: "requests a minute to the endpoint")
         r.maxAge = try optionalInt(o, "maxAge", DeliveryOptions.maxAgeRange, code: "max_age_invalid",
                                    what: "seconds after the event within which it is still sent")
+        if let v = o["mentions"] { r.mentions = v == .null ? .some(nil) : .some(v) }
         if let v = o["expiresAt"] {
             if case .null = v { r.expiresAt = .some(nil) } else {
                 guard let s = v.stringValue, let d = ISO8601.parse(s) else {
@@ -217,6 +222,11 @@ public struct SubscriptionRules: Sendable {
         if let f = r.filters { s.filters = f ?? SubscriptionFilters() }
         if let m = r.maxPerMinute { s.delivery.maxPerMinute = m }
         if let a = r.maxAge { s.delivery.maxAge = a }
+        if let m = r.mentions {
+            s.delivery.mentions = try m.map { v throws(ValidationError) in try Mentions.parse(v, format: s.format) }
+        } else if let kept = s.delivery.mentions {
+            try kept.validate(format: s.format)  // a new format must still suit them
+        }
         try s.filters.validate(for: s.target.kind, events: s.events)
         if let d = r.description {
             if let text = d, SubscriptionRequest.hasControlCharacters(text) {

@@ -15,6 +15,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     /// Its own pace and freshness (null: the format's defaults).
     var maxPerMinute: Int?
     var maxAge: Int?
+    var mentions: Mentions?
     var description: String?
     var metadata: [String: String]
     var status: String
@@ -36,6 +37,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         format = s.format.rawValue
         maxPerMinute = s.delivery.maxPerMinute
         maxAge = s.delivery.maxAge
+        mentions = s.delivery.mentions
         description = s.description
         metadata = s.metadata
         status = s.status.rawValue
@@ -47,7 +49,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, target, server, events, filters, notifyEndpoint, format, maxPerMinute, maxAge, description, metadata, status, disabledReason
+        case id, target, server, events, filters, notifyEndpoint, format, maxPerMinute, maxAge, mentions, description, metadata, status, disabledReason
         case createdAt, updatedAt, expiresAt, secret, secrets
     }
 
@@ -63,6 +65,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         try c.encode(format, forKey: .format)
         try c.encode(maxPerMinute, forKey: .maxPerMinute)
         try c.encode(maxAge, forKey: .maxAge)
+        try c.encode(mentions, forKey: .mentions)
         try c.encode(description, forKey: .description)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(status, forKey: .status)
@@ -92,7 +95,9 @@ extension SubscriptionDTO: DirectJSON {
             "status": .string(status), "disabledReason": text(disabledReason), "createdAt": date(createdAt), "updatedAt": date(updatedAt),
             "expiresAt": date(expiresAt), "filters": .null,
             "maxPerMinute": maxPerMinute.map { .number(Double($0)) } ?? .null, "maxAge": maxAge.map { .number(Double($0)) } ?? .null,
+            "mentions": .null,
         ]
+        if let mentions, let bytes = try? JSONEncoder.api.encode(mentions), let value = try? JSONValue.parse(Array(bytes)) { o["mentions"] = value }
         // Filters are rare and nested: through their Codable form.
         if let filters, let bytes = try? JSONEncoder.api.encode(filters), let value = try? JSONValue.parse(Array(bytes)) { o["filters"] = value }
         if let secret { o["secret"] = .string(secret) }

@@ -476,7 +476,7 @@ public final class Dispatcher: Service, Sendable {
         if let later = pacedUntil {
             return .decided(Self.putBack(c, at: now, dueAt: later), nil)
         }
-        let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence)
+        let body = renderer.render(c.event, format: sub.format, subscriptionId: sub.id, sequence: c.delivery.sequence, mentions: sub.delivery.mentions)
         return .send(request(c, body: body, now: now, deadline: deadline, startBy: startBy))
     }
 
@@ -503,7 +503,8 @@ public final class Dispatcher: Service, Sendable {
     /// characters; Slack: 50 blocks), signed as its first event; returns how many it carries.
     func prepareMessage(_ unit: [ClaimedDelivery], now: Date, deadline: Date?, startBy: Date?) -> (HTTPRequest, Int) {
         let c = unit[0]
-        let (body, carried) = renderer.renderChat(unit.map { ($0.event, $0.delivery.sequence) }, format: c.subscription.format)
+        let (body, carried) = renderer.renderChat(unit.map { ($0.event, $0.delivery.sequence) }, format: c.subscription.format,
+                                                  mentions: c.subscription.delivery.mentions)
         return (request(c, body: body, now: now, deadline: deadline, startBy: startBy), carried)
     }
 
