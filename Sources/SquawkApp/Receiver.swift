@@ -17,13 +17,17 @@ public struct Receiver: Sendable {
     public var jsonLines: String?
     /// Status to answer with (tests use it to simulate failing receivers).
     public var status: Int
+    /// Behave like Discord's or Slack's webhooks (rate and payload limits), or accept everything.
+    public var mode: ChatReceiverMode
 
-    public init(host: String = "127.0.0.1", port: Int = 9000, secrets: [String] = [], jsonLines: String? = nil, status: Int = 204) {
+    public init(host: String = "127.0.0.1", port: Int = 9000, secrets: [String] = [], jsonLines: String? = nil, status: Int = 204,
+                mode: ChatReceiverMode = .plain) {
         self.host = host
         self.port = port
         self.secrets = secrets
         self.jsonLines = jsonLines
         self.status = status
+        self.mode = mode
     }
 
     /// One received webhook.
@@ -33,6 +37,10 @@ public struct Receiver: Sendable {
         public var verified: Bool?
         public var receivedAt: Date
         public var body: String
+        /// What the receiver answered (set by ``application(logger:output:onReady:)``).
+        public var status: Int?
+        /// The webhook path it came to.
+        public var path: String?
     }
 
     /// Checks and describes one request; pure apart from the clock value passed in.
@@ -58,7 +66,7 @@ public struct Receiver: Sendable {
             if case .array(let embeds)? = o["embeds"], case .object(let e)? = embeds.first, let title = e["title"]?.stringValue { headline = title }  // Discord
         }
         let mark = verified.map { $0 ? "✓ signed" : "✗ BAD SIGNATURE" } ?? "- unsigned"
-        let received = Received(id: id, type: type, verified: verified, receivedAt: now, body: String(decoding: body, as: UTF8.self))
+        let received = Received(id: id, type: type, verified: verified, receivedAt: now, body: String(decoding: body, as: UTF8.self), status: nil, path: nil)
         return (received, "\(ISO8601.format(now)) \(type) \(id) \(mark) \(headline)")
     }
 
@@ -73,6 +81,8 @@ public struct Receiver: Sendable {
         let router = Router()
         let secrets = self.secrets
         let status = HTTPResponse.Status(code: self.status)
+        let mode = self.mode
+        let windows = ChatWindows()
         let file: FileHandle?
         if let path = jsonLines {
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
@@ -88,7 +98,25 @@ public struct Receiver: Sendable {
             let body = try await request.body.collect(upTo: 8 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let (received, line) = Self.inspect(headers: headers, body: Array(buffer: body), secrets: secrets, now: Date())
+            let now = Date()
+            var (received, line) = Self.inspect(headers: headers, body: Array(buffer: body), secrets: secrets, now: now)
+            var answer = Response(status: status)
+            if let budget = mode.budget {
+                if let wait = windows.admit(request.uri.path, budget: budget, now: now) {
+                    let text = String(format: #"{"message": "You are being rate limited.", "retry_after": %.3f, "global": false}"#, wait)
+                    answer = Response(status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: String(Int(wait.rounded(.up)))],
+                                      body: .init(byteBuffer: ByteBuffer(string: text)))
+                } else if mode == .discord {
+                    let problems = (try? JSONValue.parse(Array(buffer: body))).map(DiscordLimits.problems) ?? ["the body is not JSON"]
+                    if !problems.isEmpty {
+                        let text = #"{"message": "Invalid Form Body", "code": 50035, "errors": "# + String(decoding: JSONValue.array(problems.map(JSONValue.string)).jsonBytes, as: UTF8.self) + "}"
+                        answer = Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                    }
+                }
+                line += " → \(answer.status.code)"
+            }
+            received.status = Int(answer.status.code)
+            received.path = request.uri.path
             output(line)
             if let data = try? encoder.encode(received) {
                 sink.withLockedValue { f in
@@ -96,7 +124,7 @@ public struct Receiver: Sendable {
                     f?.write(Data([0x0A]))
                 }
             }
-            return Response(status: status)
+            return answer
         }
         router.post("/", use: handler)
         router.post("/**", use: handler)

@@ -13,9 +13,14 @@ struct ReceiveCommand: AsyncParsableCommand {
     var secrets: [String] = []
     @Option(name: .customLong("jsonl"), help: "Also append each webhook as a JSON line to this file.") var jsonLines: String?
     @Option(help: "HTTP status to answer with.") var status = 204
+    @Option(name: .customLong("as"), help: "Behave like a chat receiver: discord (5 requests per 2 s and 30 per 60 s per webhook, payload limits) or slack (1 a second); plain accepts everything.")
+    var mode: String = "plain"
 
     func run() async throws {
-        let receiver = Receiver(host: host, port: port, secrets: secrets, jsonLines: jsonLines, status: status)
+        guard let chat = ChatReceiverMode(rawValue: mode) else {
+            throw ValidationError("--as must be one of \(ChatReceiverMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let receiver = Receiver(host: host, port: port, secrets: secrets, jsonLines: jsonLines, status: status, mode: chat)
         try await receiver.run(onReady: { [host, secrets] port in
             Console.line("squawk receive: listening on http://\(host):\(port)/" + (secrets.isEmpty ? " (no secret: signatures not checked)" : ""))
         })

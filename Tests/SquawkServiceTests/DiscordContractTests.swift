@@ -1,4 +1,5 @@
 import Foundation
+import SquawkApp
 import SquawkCore
 import Testing
 
@@ -57,34 +58,10 @@ struct DiscordContractTests {
         return out
     }
 
-    /// The limits Discord enforces but its schema does not state (../shared/FACTS.md).
-    static func limitProblems(_ body: JSONValue) -> [String] {
-        guard case .object(let message) = body, case .array(let embeds)? = message["embeds"] else { return ["no embeds"] }
-        var problems: [String] = []
-        func check(_ what: String, _ value: JSONValue?, _ max: Int) -> Int {
-            let n = value?.stringValue?.count ?? 0
-            if n > max { problems.append("\(what) has \(n) characters, over \(max)") }
-            return n
-        }
-        if embeds.count > 10 { problems.append("\(embeds.count) embeds") }
-        _ = check("content", message["content"], 2_000)
-        var total = 0
-        for case .object(let embed) in embeds {
-            total += check("title", embed["title"], 256) + check("description", embed["description"], 4_096)
-            if case .object(let footer)? = embed["footer"] { total += check("footer", footer["text"], 2_048) }
-            if case .array(let fields)? = embed["fields"] {
-                if fields.count > 25 { problems.append("\(fields.count) fields") }
-                for case .object(let f) in fields { total += check("field name", f["name"], 256) + check("field value", f["value"], 1_024) }
-            }
-        }
-        if total > 6_000 { problems.append("\(total) characters across the embeds") }
-        return problems
-    }
-
     @Test("every event type, at ordinary and extreme lengths, alone and batched, is a valid execute-webhook body within Discord's limits")
     func contract() throws {
         let payloads = try Self.payloads()
-        for p in payloads { #expect(Self.limitProblems(p.body).isEmpty, "\(p.name): \(Self.limitProblems(p.body))") }
+        for p in payloads { #expect(DiscordLimits.problems(p.body).isEmpty, "\(p.name): \(DiscordLimits.problems(p.body))") }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("discord-payloads-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         let encoder = JSONEncoder()
