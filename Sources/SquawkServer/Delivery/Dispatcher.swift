@@ -319,14 +319,17 @@ public final class Dispatcher: Service, Sendable {
                     }
                     break
                 }
-                if later != nil {
-                    // The rest waits, a message's worth to each slot promised to the subscription.
+                if let later {
+                    // The rest waits, a message's worth to each slot promised to the subscription
+                    // (never before the time the endpoint gave: a receiver's hold, a full in-flight cap).
                     let perMessage = sub.format.eventsPerMessage
                     let slots = state.withLockedValue {
                         $0.limiter.promise(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, key: key,
                                            count: (rest.count + perMessage - 1) / perMessage, now: now)
                     }
-                    for (i, c) in rest.enumerated() { completions.append(Self.putBack(c, at: now, dueAt: slots[min(slots.count - 1, i / perMessage)])) }
+                    for (i, c) in rest.enumerated() {
+                        completions.append(Self.putBack(c, at: now, dueAt: max(later, slots[min(slots.count - 1, i / perMessage)])))
+                    }
                     break
                 }
                 let (request, carried) = prepareMessage(Array(rest), now: now, deadline: deadline, startBy: startBy)
