@@ -1,3 +1,5 @@
+import SquawkCore
+
 /// The one statistics type of every benchmark: min, p50, p90, p99, max and mean of a sample.
 ///
 /// Percentiles interpolate linearly between the two nearest ranks (R's type 7, numpy's default):
@@ -26,7 +28,7 @@ public struct Summary: Sendable, Hashable {
     }
 
     /// Of durations, in seconds.
-    public init?(_ durations: [Duration]) { self.init(durations.map(\.seconds)) }
+    public init?(_ durations: [Duration]) { self.init(durations.map(\.timeInterval)) }
 
     /// The `p`-th percentile (0…1) of ascending `sorted`, which must not be empty.
     public static func percentile(sorted: [Double], _ p: Double) -> Double {
@@ -39,9 +41,4 @@ public struct Summary: Sendable, Hashable {
 
     /// The median of `values`, or `empty` when there are none.
     public static func median(_ values: [Double], empty: Double = 0) -> Double { Summary(values)?.p50 ?? empty }
-}
-
-extension Duration {
-    /// Seconds, as a floating-point number.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

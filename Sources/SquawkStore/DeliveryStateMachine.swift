@@ -69,7 +69,7 @@ public enum DeliveryAction: Sendable, Hashable {
 public enum DeliveryDecision {
     public static func decide(
         _ result: AttemptResult, attempt: Int, format: PayloadFormat, policy: RetryPolicy,
-        failingSince: Date? = nil, disableAfter: Double = .infinity, now: Date = Date(),
+        failingSince: Date? = nil, disableAfter: Double = .infinity, now: Date,
         using rng: inout some RandomNumberGenerator
     ) -> DeliveryAction {
         let action = decideAttempt(result, attempt: attempt, format: format, policy: policy, using: &rng)

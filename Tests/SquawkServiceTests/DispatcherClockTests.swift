@@ -141,6 +141,13 @@ struct DispatcherClockTests {
         }
     }
 
+    /// An event of flight `F<n>` that happened `minutesAgo` before the clock's start.
+    static func event(_ n: Int, minutesAgo: Double, type: EventType = .takeoff) -> FlightEvent {
+        var e = H.event(n, flight: "F\(n)", type: type)
+        e.at = t0.addingTimeInterval(-minutesAgo * 60)
+        return e
+    }
+
     /// Waits (real time, bounded) for a condition the dispatcher makes true.
     static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
@@ -313,12 +320,7 @@ struct DispatcherClockTests {
         let discord = try await rig.subscribe("discord", format: .discord)
         let json = try await rig.subscribe("json")
         let strict = try await rig.subscribe("strict", maxAge: 60)
-        func event(_ n: Int, minutesAgo: Double) -> FlightEvent {
-            var e = H.event(n, flight: "F\(n)")
-            e.at = Self.t0.addingTimeInterval(-minutesAgo * 60)
-            return e
-        }
-        let stale = event(1, minutesAgo: 20), fresh = event(2, minutesAgo: 14), old = event(3, minutesAgo: 20), oldStrict = event(4, minutesAgo: 2)
+        let stale = Self.event(1, minutesAgo: 20), fresh = Self.event(2, minutesAgo: 14), old = Self.event(3, minutesAgo: 20), oldStrict = Self.event(4, minutesAgo: 2)
         try await rig.running {
             try await rig.enqueue([stale, fresh], to: discord)
             try await rig.enqueue([old], to: json)
@@ -342,11 +344,6 @@ struct DispatcherClockTests {
     func missedSummary() async throws {
         let rig = try Rig()
         let sub = try await rig.subscribe("discord", format: .discord)
-        func event(_ n: Int, minutesAgo: Double, type: EventType = .takeoff) -> FlightEvent {
-            var e = H.event(n, flight: "F\(n)", type: type)
-            e.at = Self.t0.addingTimeInterval(-minutesAgo * 60)
-            return e
-        }
         func titles() -> [String] {
             rig.transport.requests.withLockedValue { requests in
                 requests.flatMap { r -> [String] in
@@ -355,13 +352,13 @@ struct DispatcherClockTests {
                 }
             }
         }
-        let stale = (1...25).map { event($0, minutesAgo: 20, type: $0 <= 15 ? .takeoff : .landing) }
+        let stale = (1...25).map { Self.event($0, minutesAgo: 20, type: $0 <= 15 ? .takeoff : .landing) }
         try await rig.running {
-            try await rig.enqueue(stale + [event(100, minutesAgo: 1)], to: sub)
+            try await rig.enqueue(stale + [Self.event(100, minutesAgo: 1)], to: sub)
             try await Self.until("the summary and the fresh event") { titles().count == 2 }
             try await rig.settle()
             // More missed within the minute: counted, not yet told.
-            try await rig.enqueue((200...202).map { event($0, minutesAgo: 30) }, to: sub)
+            try await rig.enqueue((200...202).map { Self.event($0, minutesAgo: 30) }, to: sub)
             try await rig.advance(.seconds(30))
             #expect(titles().count == 2)
             try await rig.advance(.seconds(31))

@@ -96,7 +96,7 @@ public struct EndpointURL: Sendable, Hashable {
     public var port: Int?
     public var pathAndQuery: String
 
-    init(parsing text: String) throws(ValidationError) {
+    public init(parsing text: String) throws(ValidationError) {
         guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f || $0 == "\\" }) else {
             throw ValidationError("endpoint_invalid", "the URL contains spaces, control characters or backslashes")
         }

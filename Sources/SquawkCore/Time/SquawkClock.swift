@@ -1,21 +1,14 @@
 import Foundation
 
 /// Time as a dependency (DESIGN.md rule 4: policy as data, clock passed in): what time it is and
-/// how to wait, on one time base. Production uses ``SystemClock``; tests use a manual clock and
-/// move it in milliseconds instead of waiting real seconds.
+/// how to wait, on one time base. Production uses the server's `SystemClock` (the core reads no
+/// clock itself); tests use a manual clock and move it in milliseconds instead of waiting.
 public protocol SquawkClock: Sendable {
     /// Wall time now.
     func now() -> Date
     /// Returns once `duration` of this clock's time has passed. Throws `CancellationError` when
     /// the task is cancelled first.
     func sleep(for duration: Duration) async throws
-}
-
-/// The machine's clock.
-public struct SystemClock: SquawkClock {
-    public init() {}
-    public func now() -> Date { Date() }
-    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }
 
 /// A random source that can be passed around: the system generator, or a seeded stream that

@@ -122,12 +122,8 @@ public struct EndpointLimiter: Sendable {
         if global, let host = Self.host(endpoint) { hostHolds[host] = max(hostHolds[host] ?? until, until) }
     }
 
-    /// `discord.com` of `https://discord.com/api/webhooks/…`.
-    static func host(_ url: String) -> String? {
-        guard let start = url.range(of: "://")?.upperBound else { return nil }
-        let rest = url[start...]
-        return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
-    }
+    /// `discord.com` of `https://discord.com/api/webhooks/…` (the endpoint's parsed host).
+    static func host(_ url: String) -> String? { (try? EndpointURL(parsing: url))?.host.lowercased() }
 
     /// Forgets idle endpoints (keeps memory bounded).
     public mutating func prune(idleSince: Date) {
