@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Hummingbird
 import SquawkCore
 
 /// `squawk receive --as discord|slack`: a receiver that behaves like Discord's or Slack's
@@ -33,6 +34,51 @@ final class ChatWindows: Sendable {
             return slot <= now ? nil : max(0.001, slot.timeIntervalSince(now))
         }
     }
+}
+
+/// The messages of each webhook, as Discord keeps them for a sender: a post with `?wait=true`
+/// is answered with the message (its `id`), and `PATCH …/messages/{id}` edits one (404
+/// "Unknown Message" for an id the webhook never returned).
+final class ChatMessages: Sendable {
+    private let state = NIOLockedValueBox<(next: UInt64, bodies: [String: [String: [UInt8]]])>((1_300_000_000_000_000_000, [:]))
+
+    /// The webhook path and message id of an edit's path `…/messages/{id}`.
+    static func split(_ path: String) -> (webhook: String, id: String)? {
+        guard let r = path.range(of: "/messages/", options: .backwards) else { return nil }
+        let id = String(path[r.upperBound...])
+        return id.isEmpty || id.contains("/") ? nil : (String(path[..<r.lowerBound]), id)
+    }
+
+    /// The answer to a post with `wait` or to an edit; nil where the receiver's plain status applies.
+    func answer(_ edit: Bool, path: String, wait: Bool, body: [UInt8]) -> (status: HTTPResponse.Status, body: [UInt8])? {
+        if edit {
+            guard let (webhook, id) = Self.split(path), state.withLockedValue({ s in
+                guard s.bodies[webhook]?[id] != nil else { return false }
+                s.bodies[webhook]?[id] = body
+                return true
+            }) else { return (.notFound, Array(#"{"message": "Unknown Message", "code": 10008}"#.utf8)) }
+            return (.ok, Self.message(id: id, body: body))
+        }
+        guard wait else { return nil }
+        let id = state.withLockedValue { s in
+            s.next += 1
+            s.bodies[path, default: [:]][String(s.next)] = body
+            return String(s.next)
+        }
+        return (.ok, Self.message(id: id, body: body))
+    }
+
+    /// A message object as Discord returns it (the fields a sender reads).
+    static func message(id: String, body: [UInt8]) -> [UInt8] {
+        var message: [String: JSONValue] = ["id": .string(id), "type": .number(0), "channel_id": "1300000000000000001"]
+        if case .object(let sent)? = try? JSONValue.parse(body) {
+            for key in ["content", "embeds"] { if let v = sent[key] { message[key] = v } }
+        }
+        return JSONValue.object(message).jsonBytes
+    }
+
+    /// The body message `id` of `webhook` has now (tests read it).
+    func body(webhook: String, id: String) -> [UInt8]? { state.withLockedValue { $0.bodies[webhook]?[id] } }
 }
 
 /// Discord's limits on an execute-webhook body (../shared/FACTS.md) that its schema does not state.

@@ -41,6 +41,8 @@ public struct Receiver: Sendable {
         public var status: Int?
         /// The webhook path it came to.
         public var path: String?
+        /// `POST`, or `PATCH` for an edit of a message (`--as discord`).
+        public var method: String?
     }
 
     /// Checks and describes one request; pure apart from the clock value passed in.
@@ -83,6 +85,7 @@ public struct Receiver: Sendable {
         let status = HTTPResponse.Status(code: self.status)
         let mode = self.mode
         let windows = ChatWindows()
+        let messages = ChatMessages()
         let file: FileHandle?
         if let path = jsonLines {
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
@@ -101,8 +104,10 @@ public struct Receiver: Sendable {
             let now = Date()
             var (received, line) = Self.inspect(headers: headers, body: Array(buffer: body), secrets: secrets, now: now)
             var answer = Response(status: status)
+            // An edit counts against its webhook's budget: the path up to `/messages/{id}`.
+            let edit = request.method == .patch ? ChatMessages.split(request.uri.path) : nil
             if let budget = mode.budget {
-                if let wait = windows.admit(request.uri.path, budget: budget, now: now) {
+                if let wait = windows.admit(edit?.webhook ?? request.uri.path, budget: budget, now: now) {
                     let text = String(format: #"{"message": "You are being rate limited.", "retry_after": %.3f, "global": false}"#, wait)
                     answer = Response(status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: String(Int(wait.rounded(.up)))],
                                       body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -111,12 +116,17 @@ public struct Receiver: Sendable {
                     if !problems.isEmpty {
                         let text = #"{"message": "Invalid Form Body", "code": 50035, "errors": "# + String(decoding: JSONValue.array(problems.map(JSONValue.string)).jsonBytes, as: UTF8.self) + "}"
                         answer = Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                    } else if let message = messages.answer(request.method == .patch, path: request.uri.path,
+                                                            wait: request.uri.queryParameters["wait"] == "true", body: Array(buffer: body)) {
+                        answer = Response(status: message.status, headers: [.contentType: "application/json"],
+                                          body: .init(byteBuffer: ByteBuffer(bytes: message.body)))
                     }
                 }
                 line += " → \(answer.status.code)"
             }
             received.status = Int(answer.status.code)
             received.path = request.uri.path
+            received.method = request.method.rawValue
             output(line)
             if let data = try? encoder.encode(received) {
                 sink.withLockedValue { f in
@@ -128,6 +138,7 @@ public struct Receiver: Sendable {
         }
         router.post("/", use: handler)
         router.post("/**", use: handler)
+        router.patch("/**", use: handler)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "squawk-receive"),
                            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) }, logger: logger)
     }

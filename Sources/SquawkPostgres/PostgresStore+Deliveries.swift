@@ -325,6 +325,8 @@ extension PostgresStore: DeliveryStore {
             }
             if n < Self.pruneChunk { break }
         }
+        // Live cards of flights not heard of since (ended, or gone without a word).
+        _ = try await transaction { conn in try await self.rows(conn, "DELETE FROM chat_cards WHERE updated_at < \(before.pg)") }
         return deleted
     }
 

@@ -312,6 +312,8 @@ extension SQLiteStore: DeliveryStore {
             }
             if n < Self.pruneChunk { break }
         }
+        // Live cards of flights not heard of since (ended, or gone without a word).
+        try await write { db in try db.execute(sql: "DELETE FROM chat_cards WHERE updated_at < ?", arguments: [cutoff]) }
         return deleted
     }
 

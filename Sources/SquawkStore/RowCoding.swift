@@ -68,6 +68,26 @@ public enum RowCoding {
         }
     }
 
+    // MARK: - Live cards
+
+    /// A live card's state as a JSON object with sorted keys (dates as seconds since 1970).
+    public static func encodeCard(_ card: FlightCard) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        do { return String(decoding: try encoder.encode(card), as: UTF8.self) } catch {
+            throw StoreError(.constraint, "a live card holds a number JSON cannot carry")
+        }
+    }
+
+    /// The inverse of ``encodeCard(_:)``; nil for a card this build cannot read (it is then
+    /// started again from the next event, as for a flight never seen).
+    public static func decodeCard(_ text: String) -> FlightCard? {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try? decoder.decode(FlightCard.self, from: Data(text.utf8))
+    }
+
     // MARK: - Events
 
     /// An event's `data` as a JSON object with sorted keys; `{}` when empty. Numbers that JSON

@@ -21,8 +21,9 @@ struct PayloadRendererTests {
         case .flightOnline: data = ["airborne": false]
         case .flightOffline: data = ["airborne": true, "altitude": 35000.0, "latitude": 40.1, "longitude": -100.2]; airport = nil
         case .planFiled, .planChanged: data = ["origin": "KLAX", "destination": "KJFK", "waypointCount": 14]
-        case .diverted: data = ["oldDestination": "KJFK", "newDestination": "KBOS"]; airport = "KBOS"
-        case .approaching: data = ["distance": 49.6, "etaMinutes": 11.8, "groundSpeed": 252.0]; airport = "KJFK"
+        case .diverted: data = ["previousDestination": "KJFK", "destination": "KBOS", "previousDestinationName": "John F Kennedy International Airport",
+                                 "destinationName": "General Edward Lawrence Logan International Airport"]; airport = "KBOS"
+        case .approaching: data = ["distanceNM": 49.6, "etaMinutes": 11.8, "groundSpeed": 252.0]; airport = "KJFK"
         // The details as the differ writes them (SnapshotDiffer+Flights/+ATC document each key).
         case .pilotState: data = ["previous": "active", "current": "away_in_flight", "previousCode": 0, "currentCode": 1, "airborne": true]; airport = nil
         case .atcOpened: data = ["frequencyType": 1, "frequencyKind": "tower", "airportName": "Los Angeles International Airport", "controller": "Cameron"]

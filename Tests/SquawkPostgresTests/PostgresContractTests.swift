@@ -18,6 +18,11 @@ struct PostgresContractTests {
         try await PostgresTestDatabase.withStore { try await check.run($0) }
     }
 
+    @Test("live card contract", arguments: CardStoreContract.all)
+    func cards(_ check: CardStoreContract.Case) async throws {
+        try await PostgresTestDatabase.withStore { try await check.run($0) }
+    }
+
     @Test("all store cases on one shared schema")
     func sharedSchema() async throws {
         try await PostgresTestDatabase.withStore { store in

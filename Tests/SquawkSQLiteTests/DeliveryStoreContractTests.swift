@@ -14,6 +14,11 @@ struct DeliveryStoreContractTests {
         try await check.run(store)
     }
 
+    @Test("live cards", arguments: CardStoreContract.all)
+    func cards(_ check: CardStoreContract.Case) async throws {
+        try await check.run(try SQLiteStore.temporary())
+    }
+
     @Test("in-memory store", arguments: DeliveryStoreContract.all)
     func inMemory(_ check: DeliveryStoreContract.Case) async throws {
         let store = try SQLiteStore.inMemory()

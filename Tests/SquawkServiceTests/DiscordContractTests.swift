@@ -55,6 +55,19 @@ struct DiscordContractTests {
         out.append(Payload(name: "a message with mentions", body: try json(renderer.render(event(.flightOnline, n: 1), format: .discord, subscriptionId: "s",
                                                                                             sequence: 1, mentions: mentions))))
         out.append(Payload(name: "a batch with mentions", body: try json(renderer.renderChat(many, format: .discord, mentions: mentions).body)))
+        // Live cards: the first post and its edits, through a whole flight, at both lengths.
+        for long in [false, true] {
+            let story: [EventType] = [.flightOnline, .planFiled, .takeoff, .approaching, .landing, .flightOffline, .flightCompleted]
+            var card = try #require(FlightCard(event(story[0], n: 1, long: long), sequence: 1))
+            out.append(Payload(name: "live card post\(long ? " (long text)" : "")", body: try json(renderer.renderCard(card, edit: false, mentions: mentions))))
+            for (i, type) in story.enumerated().dropFirst() {
+                var e = event(type, n: 1, long: long)
+                e.id += "-\(i)"
+                card.merge(e, sequence: Int64(i + 1))
+                out.append(Payload(name: "live card edit after \(type.rawValue)\(long ? " (long text)" : "")", kind: "edit",
+                                   body: try json(renderer.renderCard(card, edit: true))))
+            }
+        }
         return out
     }
 

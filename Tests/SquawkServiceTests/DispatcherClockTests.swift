@@ -87,8 +87,10 @@ struct DispatcherClockTests {
         }
 
         @discardableResult
-        func subscribe(_ name: String, format: PayloadFormat = .json, maxAge: Int? = nil, maxPerMinute: Int? = nil) async throws -> Subscription {
+        func subscribe(_ name: String, format: PayloadFormat = .json, maxAge: Int? = nil, maxPerMinute: Int? = nil,
+                       card: CardMode? = nil) async throws -> Subscription {
             var request = SubscriptionRequest()
+            request.card = card.map { .some(.string($0.rawValue)) }
             request.maxAge = maxAge.map { .some($0) }
             request.maxPerMinute = maxPerMinute.map { .some($0) }
             request.target = SubscriptionTarget(kind: .callsign, id: "SQK*")

@@ -119,4 +119,49 @@ struct FakeChatReceiverTests {
         }
         #expect(embeds.sorted() == [3, 10, 10])
     }
+
+    @Test("a live card through the fake Discord over HTTP: a post with ?wait=true returns the message id, the next events edit it with PATCH; an edit of an unknown message is a 404")
+    func liveCard() async throws {
+        let store = try SQLiteStore.temporary()
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let (unknown, received) = try await Self.withFake(.discord) { port -> Int in
+            let rules = SubscriptionRules(endpointPolicy: DispatchHarness.loopback)
+            var request = SubscriptionRequest()
+            request.target = SubscriptionTarget(kind: .callsign, id: "SQK*")
+            request.notifyEndpoint = "http://127.0.0.1:\(port)/api/webhooks/1/abc"
+            request.format = .discord
+            request.card = .some(.string("live"))
+            let now = Date()
+            let sub = try rules.newSubscription(request, id: "sub_fake_card", owner: "admin", now: now)
+            _ = try await store.create(sub, secret: SigningSecret(secret: DispatchHarness.secret, createdAt: now), idempotency: nil)
+            let dispatcher = Dispatcher(store: store, transport: transport, endpointPolicy: DispatchHarness.loopback)
+            let stopping = NIOLockedValueBox(false)
+            let loop = Task { await dispatcher.pipeline(stopping: stopping) }
+            for (n, type) in [EventType.flightOnline, .takeoff, .landing].enumerated() {
+                var e = DispatchHarness.event(n + 1, flight: "F1", type: type)
+                e.at = now
+                _ = try await store.enqueue([(e, [sub.id])], now: now)
+                dispatcher.wake()
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await store.deliveries(subscriptionId: sub.id, owner: "admin", status: .delivered, after: nil, limit: 100).items.count < n + 1 {
+                    guard ContinuousClock.now < deadline else { Issue.record("event \(n + 1) not delivered in 20 s"); break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            stopping.withLockedValue { $0 = true }
+            dispatcher.wake()
+            await loop.value
+            let stray = SquawkHTTP.HTTPRequest(method: .patch, url: "http://127.0.0.1:\(port)/api/webhooks/1/abc/messages/42",
+                                               headers: [("content-type", "application/json")], body: Array(#"{"content": "x"}"#.utf8))
+            return try await transport.send(stray).status
+        }
+        #expect(unknown == 404)
+        let cards = received.filter { $0.path?.hasSuffix("/42") != true }
+        #expect(cards.map { $0.method ?? "" } == ["POST", "PATCH", "PATCH"])
+        #expect(cards.map(\.status) == [200, 200, 200])
+        let id = try #require(cards.dropFirst().first?.path?.split(separator: "/").last)
+        #expect(cards.dropFirst().allSatisfy { $0.path == "/api/webhooks/1/abc/messages/\(id)" })
+        #expect(cards.last?.body.contains("Landed at") == true)
+    }
 }

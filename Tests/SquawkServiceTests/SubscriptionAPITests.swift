@@ -96,6 +96,46 @@ struct SubscriptionAPITests {
         }
     }
 
+    @Test("card: live on a discord subscription is stored and shown; on slack, or an unknown mode, a 422 with its code; a new format must still suit it; null removes it")
+    func card() async throws {
+        let h = try await APIHarness()
+        let base = #"{"target": {"kind": "callsign", "id": "DAL40"}, "notifyEndpoint": "https://discord.com/api/webhooks/1/abc", "format": "#
+        try await h.app.test(.router) { client in
+            for (body, code) in [(base + #""slack", "card": "live"}"#, "card_not_for_format"), (base + #""discord", "card": "big"}"#, "card_invalid"),
+                                 (base + #""discord", "card": 1}"#, "card_invalid")] {
+                try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(), body: APIHarness.json(body)) { r in
+                    #expect(r.status == .unprocessableContent)
+                    let got = try r.problemCode()
+                    #expect(got == code)
+                }
+            }
+            var id = ""
+            try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(),
+                                     body: APIHarness.json(base + #""discord", "card": "live"}"#)) { r in
+                #expect(r.status == .created)
+                let o = try r.object()
+                id = try #require(o["id"] as? String)
+                #expect(o["card"] as? String == "live")
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(), body: APIHarness.json(#"{"format": "slack"}"#)) { r in
+                #expect(r.status == .unprocessableContent)
+                let got = try r.problemCode()
+                #expect(got == "card_not_for_format")
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: APIHarness.headers()) { r in
+                let o = try r.object()
+                #expect(o["card"] as? String == "live", "the refused change left it as it was")
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .patch, headers: APIHarness.headers(),
+                                     body: APIHarness.json(#"{"format": "slack", "card": null}"#)) { r in
+                #expect(r.status == .ok)
+                let o = try r.object()
+                #expect(o["card"] is NSNull)
+                #expect(o["format"] as? String == "slack")
+            }
+        }
+    }
+
     @Test("the validation matrix answers 4xx with its code and stores nothing", arguments: [
         (String(repeating: "a", count: 257 - "https://x.example/".count), "endpoint_too_long"),
         ("", "endpoint_required"),

@@ -34,8 +34,8 @@ public enum EventText {
         case .planChanged:
             return "\(who) changed its flight plan\(route(d))"
         case .diverted:
-            let old = d["oldDestination"]?.stringValue ?? "?"
-            let new = d["newDestination"]?.stringValue ?? e.airport ?? "?"
+            let old = d["previousDestination"]?.stringValue ?? "?"
+            let new = d["destination"]?.stringValue ?? e.airport ?? "?"
             return "\(who) is diverting from \(old) to \(airport(new, airports: airports) ?? new)"
         case .approaching:
             let dist = d["distance"]?.doubleValue ?? d["distanceNM"]?.doubleValue

@@ -128,7 +128,7 @@ public struct PayloadRenderer: Sendable {
         field("Altitude", d["altitude"]?.doubleValue.map { "\(Int($0.rounded())) ft" })
         field("Ground speed", d["groundSpeed"]?.doubleValue.map { "\(Int($0.rounded())) kt" })
         field("Touchdown", d["touchdownRate"]?.doubleValue.map { "\(Int($0.rounded())) fpm" })
-        field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces))
+        if e.type != .diverted { field("Route", EventText.route(d).trimmingCharacters(in: .whitespaces)) }  // its headline names both
         if e.type == .flightCompleted {
             field("Departure", EventText.airport(d["departureAirport"]?.stringValue, airports: airports))
             field("Arrival", EventText.airport(d["arrivalAirport"]?.stringValue, airports: airports))
@@ -303,7 +303,6 @@ public struct PayloadRenderer: Sendable {
 
     static let discordMarkup: Set<Character> = ["\\", "*", "_", "~", "`", "|", ">", "#", "[", "]"]
 
-    /// Slack mrkdwn's control characters (`&`, `<`, `>`), as Slack asks.
     /// The message that tells a channel what it missed: events too old to send (`maxAge`),
     /// counted by type, instead of dropping them without a word.
     public func renderSummary(_ counts: [EventType: Int], server: String?, since: Date, until: Date, format: PayloadFormat) -> [UInt8] {
@@ -331,6 +330,7 @@ public struct PayloadRenderer: Sendable {
         }
     }
 
+    /// Slack mrkdwn's control characters (`&`, `<`, `>`), as Slack asks.
     static func slackEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }

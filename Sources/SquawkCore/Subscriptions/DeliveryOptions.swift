@@ -11,14 +11,18 @@ public struct DeliveryOptions: Sendable, Hashable, Codable {
     public var maxAge: Int?
     /// Who a chat message pings, and for which events; nil: nobody (the default).
     public var mentions: Mentions?
+    /// `live`: each flight gets one Discord message that later events edit (``FlightCard``);
+    /// nil: one message per event (or batch).
+    public var card: CardMode?
 
-    public init(maxPerMinute: Int? = nil, maxAge: Int? = nil, mentions: Mentions? = nil) {
+    public init(maxPerMinute: Int? = nil, maxAge: Int? = nil, mentions: Mentions? = nil, card: CardMode? = nil) {
         self.maxPerMinute = maxPerMinute
         self.maxAge = maxAge
         self.mentions = mentions
+        self.card = card
     }
 
-    public var isEmpty: Bool { maxPerMinute == nil && maxAge == nil && mentions == nil }
+    public var isEmpty: Bool { maxPerMinute == nil && maxAge == nil && mentions == nil && card == nil }
 
     public static let maxPerMinuteRange = 1...600
     public static let maxAgeRange = 10...604_800
@@ -28,6 +32,27 @@ public struct DeliveryOptions: Sendable, Hashable, Codable {
     /// The age past which an event of a subscription in `format` is no longer sent; nil: never.
     public func effectiveMaxAge(_ format: PayloadFormat) -> Int? {
         maxAge ?? (format.isChat ? Self.chatMaxAge : nil)
+    }
+}
+
+/// How a chat subscription shows a flight.
+public enum CardMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One message per flight, edited as the flight goes on (Discord).
+    case live
+
+    /// The mode as given in a request, checked for `format`.
+    public static func parse(_ value: JSONValue, format: PayloadFormat) throws(ValidationError) -> CardMode {
+        guard let mode = value.stringValue.flatMap(CardMode.init(rawValue:)) else {
+            throw ValidationError("card_invalid", "card must be \"live\" (one Discord message per flight, edited as it goes) or null", field: "card")
+        }
+        try mode.validate(format: format)
+        return mode
+    }
+
+    func validate(format: PayloadFormat) throws(ValidationError) {
+        guard format == .discord else {
+            throw ValidationError("card_not_for_format", "a live card is a Discord message edited in place; it needs format discord", field: "card")
+        }
     }
 }
 

@@ -29,11 +29,13 @@ public struct SubscriptionRequest: Sendable, Hashable {
     /// ``DeliveryOptions/mentions`` as sent (checked against the subscription's final format);
     /// `.some(nil)` clears them.
     public var mentions: JSONValue??
+    /// ``DeliveryOptions/card`` as sent (checked against the final format); `.some(nil)` clears it.
+    public var card: JSONValue??
 
     public init() {}
 
     static let fields: Set<String> = ["target", "events", "filters", "notifyEndpoint", "format", "server", "description", "metadata", "expiresAt",
-                                      "maxPerMinute", "maxAge", "mentions"]
+                                      "maxPerMinute", "maxAge", "mentions", "card"]
     public static let maxDescription = 500
     public static let maxMetadataKeys = 32
 
@@ -112,6 +114,7 @@ public struct SubscriptionRequest: Sendable, Hashable {
         r.maxAge = try optionalInt(o, "maxAge", DeliveryOptions.maxAgeRange, code: "max_age_invalid",
                                    what: "seconds after the event within which it is still sent")
         if let v = o["mentions"] { r.mentions = v == .null ? .some(nil) : .some(v) }
+        if let v = o["card"] { r.card = v == .null ? .some(nil) : .some(v) }
         if let v = o["expiresAt"] {
             if case .null = v { r.expiresAt = .some(nil) } else {
                 guard let s = v.stringValue, let d = ISO8601.parse(s) else {
@@ -226,6 +229,11 @@ public struct SubscriptionRules: Sendable {
             s.delivery.mentions = try m.map { v throws(ValidationError) in try Mentions.parse(v, format: s.format) }
         } else if let kept = s.delivery.mentions {
             try kept.validate(format: s.format)  // a new format must still suit them
+        }
+        if let c = r.card {
+            s.delivery.card = try c.map { v throws(ValidationError) in try CardMode.parse(v, format: s.format) }
+        } else if let kept = s.delivery.card {
+            try kept.validate(format: s.format)
         }
         try s.filters.validate(for: s.target.kind, events: s.events)
         if let d = r.description {

@@ -16,6 +16,7 @@ enum SQLiteMigrations {
         (Migration0007SubscriptionFilters.name, Migration0007SubscriptionFilters.apply),
         (Migration0008BoundedSecrets.name, Migration0008BoundedSecrets.apply),
         (Migration0009DeliveryOptions.name, Migration0009DeliveryOptions.apply),
+        (Migration0010ChatCards.name, Migration0010ChatCards.apply),
     ]
 
     /// A migrator holding ``all``.

@@ -16,6 +16,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     var maxPerMinute: Int?
     var maxAge: Int?
     var mentions: Mentions?
+    var card: String?
     var description: String?
     var metadata: [String: String]
     var status: String
@@ -38,6 +39,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         maxPerMinute = s.delivery.maxPerMinute
         maxAge = s.delivery.maxAge
         mentions = s.delivery.mentions
+        card = s.delivery.card?.rawValue
         description = s.description
         metadata = s.metadata
         status = s.status.rawValue
@@ -49,7 +51,7 @@ struct SubscriptionDTO: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, target, server, events, filters, notifyEndpoint, format, maxPerMinute, maxAge, mentions, description, metadata, status, disabledReason
+        case id, target, server, events, filters, notifyEndpoint, format, maxPerMinute, maxAge, mentions, card, description, metadata, status, disabledReason
         case createdAt, updatedAt, expiresAt, secret, secrets
     }
 
@@ -66,6 +68,7 @@ struct SubscriptionDTO: Encodable, Sendable {
         try c.encode(maxPerMinute, forKey: .maxPerMinute)
         try c.encode(maxAge, forKey: .maxAge)
         try c.encode(mentions, forKey: .mentions)
+        try c.encode(card, forKey: .card)
         try c.encode(description, forKey: .description)
         try c.encode(metadata, forKey: .metadata)
         try c.encode(status, forKey: .status)
@@ -95,7 +98,7 @@ extension SubscriptionDTO: DirectJSON {
             "status": .string(status), "disabledReason": text(disabledReason), "createdAt": date(createdAt), "updatedAt": date(updatedAt),
             "expiresAt": date(expiresAt), "filters": .null,
             "maxPerMinute": maxPerMinute.map { .number(Double($0)) } ?? .null, "maxAge": maxAge.map { .number(Double($0)) } ?? .null,
-            "mentions": .null,
+            "mentions": .null, "card": text(card),
         ]
         if let mentions, let bytes = try? JSONEncoder.api.encode(mentions), let value = try? JSONValue.parse(Array(bytes)) { o["mentions"] = value }
         // Filters are rare and nested: through their Codable form.

@@ -57,14 +57,16 @@ extension Dispatcher {
 
     /// The signed POST of `body` to `c`'s endpoint; it gives the endpoint's in-flight slot back
     /// when its exchange ends.
-    func request(_ c: ClaimedDelivery, body: [UInt8], now: Date, deadline: Date?, startBy: Date?) -> HTTPRequest {
+    /// `method` and `url` default to a POST to the endpoint (a live card edits at its message's URL).
+    func request(_ c: ClaimedDelivery, body: [UInt8], now: Date, deadline: Date?, startBy: Date?,
+                 method: HTTPMethod = .post, url: String? = nil) -> HTTPRequest {
         let signed = WebhookSigner.sign(id: c.event.id, timestamp: Int(now.timeIntervalSince1970), body: body, keys: signingKeys(c.secrets))
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         headers += signed.list
         let policy = endpointPolicy
         let state = self.state
         let endpoint = c.subscription.notifyEndpoint
-        return HTTPRequest(method: .post, url: endpoint, headers: headers, body: body,
+        return HTTPRequest(method: method, url: url ?? endpoint, headers: headers, body: body,
                            connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout,
                            maxResponseBytes: configuration.maxResponseBytes,
                            allowPeer: { peer in IPAddress(peer.ip).map(policy.allows) ?? false },

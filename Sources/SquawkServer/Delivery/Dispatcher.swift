@@ -64,6 +64,8 @@ public final class Dispatcher: Service, Sendable {
     /// Retry jitter.
     let random: RandomSource
     let onOperationalEvent: @Sendable (OperationalEvent) async -> Void
+    /// Where live cards are kept: the store, when it keeps them.
+    let cards: (any ChatCardStore)?
     let state: NIOLockedValueBox<State>
     /// Secrets made ready to sign with, by secret (a claim names a subscription's valid secrets;
     /// one that expired is simply never asked for again). Emptied when it reaches
@@ -98,6 +100,7 @@ public final class Dispatcher: Service, Sendable {
         self.clock = clock
         self.random = random
         self.onOperationalEvent = onOperationalEvent
+        self.cards = store as? any ChatCardStore
         self.state = .init(State(limiter: limiter))
     }
 
@@ -258,6 +261,7 @@ public final class Dispatcher: Service, Sendable {
             startBy = start.addingTimeInterval(max(-1, left - reserve))
         }
         var expired: [ClaimedDelivery] = []
+        var onCards: [ClaimedDelivery] = []
         var sending: [[ClaimedDelivery]] = []
         var requests: [HTTPRequest] = []
         sending.reserveCapacity(claimed.count)
@@ -278,6 +282,12 @@ public final class Dispatcher: Service, Sendable {
                     sending.append([])
                     requests.append(request)
                 }
+                if unit.isEmpty { continue }
+            }
+            // A live card's flight events go out as posts and edits of the card (Dispatcher+Card).
+            if cards != nil, sub.delivery.card == .live {
+                onCards += unit.filter(Self.onCard)
+                unit.removeAll(where: Self.onCard)
                 if unit.isEmpty { continue }
             }
             // A chat subscription queues as a whole (its promise is the subscription's); any other
@@ -326,11 +336,33 @@ public final class Dispatcher: Service, Sendable {
                 rest = rest.dropFirst(carried)
             }
         }
+        var cardSends: [Int: CardSend] = [:]
+        if let cards {
+            for c in onCards {
+                if let startBy, clock.now() >= startBy {
+                    expired.append(c)
+                    continue
+                }
+                switch await prepareCard(c, cards: cards, now: now, deadline: deadline, startBy: startBy) {
+                case .done(let completion): completions.append(completion)
+                case .send(let request, let send):
+                    cardSends[requests.count] = send
+                    sending.append([c])
+                    requests.append(request)
+                }
+            }
+        }
         let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         let exchanges = await transport.send(all: requests, concurrency: limit)
-        for (unit, exchange) in zip(sending, exchanges) {
+        for (i, (unit, exchange)) in zip(sending, exchanges).enumerated() {
             if case .failure(let error) = exchange.result, error.kind == .notSent {
                 expired += unit
+                continue
+            }
+            if let send = cardSends[i], let cards {
+                let (completion, op) = await concludeCard(unit[0], send, exchange, cards: cards, now: now)
+                completions.append(completion)
+                if let op { operational.append(op) }
                 continue
             }
             // Every event a message carried shares its outcome.
