@@ -40,3 +40,17 @@ for name in ['discord','slack']:
     print(f"{name}: requests {len(rs)}, statuses {st}, max in 2 s {windows(times,2)}, in 60 s {windows(times,60)}, in 1 s {windows(times,1)}, events in messages {sum(items)}, per message mean {sum(items)/max(1,len(items)):.1f} max {max(items or [0])}" + (f", lag p50 {q(.5):.1f} s p99 {q(.99):.1f} s" if lags else ""))
 js=load(f'{DIR}/json.jsonl')
 print(f"json: {len(js)} events delivered")
+# Live cards: posts and edits, flights with a card, and the flight events the json subscription
+# got (each of them is on a card, or expired as too old).
+try:
+    cs=load(f'{DIR}/card.jsonl')
+except FileNotFoundError:
+    cs=[]
+if cs:
+    times=[ts(r['receivedAt']) for r in cs]
+    st={}
+    for r in cs: st[r['status']]=st.get(r['status'],0)+1
+    posts=[r for r in cs if r.get('method')=='POST' and r['status']==200]
+    edits=[r for r in cs if r.get('method')=='PATCH' and r['status']==200]
+    flight_events=sum(1 for r in js if json.loads(r['body']).get('data',{}).get('flightId'))
+    print(f"card: requests {len(cs)}, statuses {st}, cards posted {len(posts)}, edits {len(edits)}, max in 2 s {windows(times,2)}, in 60 s {windows(times,60)}, flight events (json) {flight_events}, events per request {flight_events/max(1,len(posts)+len(edits)):.1f}")
