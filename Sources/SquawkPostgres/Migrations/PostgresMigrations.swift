@@ -12,5 +12,6 @@ enum PostgresMigrations {
         (PostgresMigration0005SubscriptionFilters.name, PostgresMigration0005SubscriptionFilters.statements),
         (PostgresMigration0006BoundedSecrets.name, PostgresMigration0006BoundedSecrets.statements),
         (PostgresMigration0007DeliveryOptions.name, PostgresMigration0007DeliveryOptions.statements),
+        (PostgresMigration0009ReceiverSends.name, PostgresMigration0009ReceiverSends.statements),
     ]
 }
