@@ -44,6 +44,35 @@ struct ReceiverBudgetTests {
         #expect(ledger.allows(.slack, now: Self.t0.addingTimeInterval(30)))
     }
 
+    @Test("a ledger read back from a store (in any order) decides as the one that recorded the sends; a forgotten send frees its slot")
+    func readBackAndForget() {
+        let budget = ReceiverBudget.discord
+        var recorded = BudgetLedger()
+        var rng = SplitMix64(seed: 7)
+        var times: [Date] = []
+        var now = Self.t0
+        for _ in 0..<200 {
+            now = now.addingTimeInterval(Double(Int.random(in: 0...900, using: &rng)) / 1000)
+            if recorded.allows(budget, now: now) {
+                recorded.record(now, budget: budget)
+                times.append(now)
+            }
+        }
+        let hold = now.addingTimeInterval(1)
+        recorded.notBefore = hold
+        let readBack = BudgetLedger(sent: times.shuffled(using: &rng), notBefore: hold, budget: budget)
+        #expect(readBack == recorded)
+        for dt in stride(from: 0.0, through: 70, by: 0.125) {
+            #expect(readBack.nextSlot(budget, now: now.addingTimeInterval(dt)) == recorded.nextSlot(budget, now: now.addingTimeInterval(dt)))
+        }
+        var full = BudgetLedger()
+        for i in 0..<5 { full.record(Self.t0.addingTimeInterval(Double(i) * 0.1), budget: budget) }
+        #expect(!full.allows(budget, now: Self.t0.addingTimeInterval(1)))
+        full.forget(Self.t0.addingTimeInterval(0.4))
+        #expect(full.allows(budget, now: Self.t0.addingTimeInterval(1)))
+        #expect(full.sent.count == 4)
+    }
+
     @Test("a subscription's maxPerMinute adds a window")
     func lowered() {
         let budget = ReceiverBudget.discord.lowered(perMinute: 6)

@@ -67,6 +67,19 @@ struct EndpointLimiterTests {
         #expect(limiter.acquire(Self.hook, format: .discord, delivery: "waiting", now: promised!) == nil)
     }
 
+    @Test("a grant withdrawn (another instance took the slot) gives back its slot and its place in flight")
+    func withdraw() {
+        var limiter = EndpointLimiter(maxInFlight: 5)
+        for i in 0..<5 { #expect(limiter.acquire(Self.hook, format: .discord, delivery: "a\(i)", now: Self.t0) == nil) }
+        #expect(limiter.inFlight(Self.hook) == 5)
+        limiter.withdraw(Self.hook, sentAt: Self.t0)
+        #expect(limiter.inFlight(Self.hook) == 4)
+        #expect(limiter.budget(for: .discord, perMinute: 6) == ReceiverBudget.discord.lowered(perMinute: 6))
+        // The fifth send did not happen: one more may go in the same 2 s.
+        #expect(limiter.acquire(Self.hook, format: .discord, delivery: "b", now: Self.t0.addingTimeInterval(1)) == nil)
+        #expect(limiter.acquire(Self.hook, format: .discord, delivery: "c", now: Self.t0.addingTimeInterval(1)) != nil)
+    }
+
     @Test("a global hold stops every webhook on the host; another host goes on")
     func globalHold() {
         var limiter = EndpointLimiter()

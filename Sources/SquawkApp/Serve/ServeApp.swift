@@ -98,7 +98,7 @@ public struct ServeApp: Sendable {
         let operatorHook = c.operatorWebhook
         let dispatcher = Dispatcher(
             store: store, transport: transport, endpointPolicy: rules.endpointPolicy, configuration: dispatch,
-            logger: logger, onOperationalEvent: { event in
+            logger: logger, sharedLedger: c.usesPostgres ? store as? any SharedSendLedger : nil, onOperationalEvent: { event in
                 // A disabled subscription leaves the matcher at once (the store already says so).
                 if event.kind == .subscriptionDisabled { live.apply(.deleted(id: event.subscriptionId)) }
                 logger.warning("operational event", metadata: ["kind": "\(event.kind.rawValue)", "subscription": "\(event.subscriptionId)",

@@ -45,7 +45,7 @@ public struct ReceiverBudget: Sendable, Hashable {
     }
 
     /// The longest window with its margin: sends older than this no longer matter.
-    var horizon: Double { (windows.map(\.seconds).max() ?? 0) + margin }
+    public var horizon: Double { (windows.map(\.seconds).max() ?? 0) + margin }
 
     /// The steady spacing the budget allows in the long run (Discord: 2 s, Slack: 1 s).
     public var spacing: Double { windows.map { $0.seconds / Double($0.limit) }.max() ?? 0 }
@@ -59,6 +59,13 @@ public struct BudgetLedger: Sendable, Hashable {
     public var notBefore: Date?
 
     public init() {}
+
+    /// The ledger of sends read back from elsewhere (another instance's, a store's), in any
+    /// order, as if each had been recorded, and a hold.
+    public init(sent times: [Date], notBefore: Date?, budget: ReceiverBudget) {
+        for t in times.sorted() { record(t, budget: budget) }
+        self.notBefore = notBefore
+    }
 
     /// The earliest time at or after `now` when one more send keeps every window within its
     /// limit: for a window of `limit` sends in `seconds`, the `limit`-th most recent send must be
@@ -82,6 +89,11 @@ public struct BudgetLedger: Sendable, Hashable {
         if let keep = sent.firstIndex(where: { $0 > cutoff }), keep > 0 { sent.removeFirst(keep) }
         let longest = budget.windows.map(\.limit).max() ?? 1
         if sent.count > longest { sent.removeFirst(sent.count - longest) }
+    }
+
+    /// Forgets one send recorded at `at` (a slot taken for a send that did not happen).
+    public mutating func forget(_ at: Date) {
+        if let i = sent.lastIndex(of: at) { sent.remove(at: i) }
     }
 
     /// `count` successive slots from `now`, as if each were used when it comes: where to

@@ -13,5 +13,6 @@ enum PostgresMigrations {
         (PostgresMigration0006BoundedSecrets.name, PostgresMigration0006BoundedSecrets.statements),
         (PostgresMigration0007DeliveryOptions.name, PostgresMigration0007DeliveryOptions.statements),
         (PostgresMigration0008ChatCards.name, PostgresMigration0008ChatCards.statements),
+        (PostgresMigration0009ReceiverSends.name, PostgresMigration0009ReceiverSends.statements),
     ]
 }

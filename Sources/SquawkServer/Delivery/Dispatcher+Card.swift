@@ -57,6 +57,7 @@ extension Dispatcher {
             $0.limiter.acquire(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, delivery: key, now: now, reserve: true)
         }
         if let later { return .done(Self.putBack(c, at: now, dueAt: later)) }
+        if let held = await sharedBudgetRefusal(sub, now: now) { return .done(Self.putBack(c, at: now, dueAt: held)) }
         guard var card = stored?.card ?? FlightCard(c.event, sequence: c.delivery.sequence, airports: renderer.airports) else {
             return .done(Self.putBack(c, at: now, dueAt: now))
         }

@@ -66,6 +66,8 @@ public final class Dispatcher: Service, Sendable {
     let onOperationalEvent: @Sendable (OperationalEvent) async -> Void
     /// Where live cards are kept: the store, when it keeps them.
     let cards: (any ChatCardStore)?
+    /// Chat receivers' budgets shared with other instances (Dispatcher+SharedBudget.swift); nil: this instance's alone.
+    let sharedBudget: SharedReceiverBudget?
     let state: NIOLockedValueBox<State>
     /// Secrets made ready to sign with, by secret (a claim names a subscription's valid secrets;
     /// one that expired is simply never asked for again). Emptied when it reaches
@@ -89,7 +91,7 @@ public final class Dispatcher: Service, Sendable {
     public init(store: any DeliveryStore, transport: any HTTPTransport, renderer: PayloadRenderer = PayloadRenderer(),
                 endpointPolicy: EndpointPolicy, configuration: DispatcherConfiguration = .init(),
                 limiter: EndpointLimiter = EndpointLimiter(), logger: Logger = Logger(label: "squawk.dispatcher"),
-                clock: any SquawkClock = SystemClock(), random: RandomSource = .system,
+                clock: any SquawkClock = SystemClock(), random: RandomSource = .system, sharedLedger: (any SharedSendLedger)? = nil,
                 onOperationalEvent: @escaping @Sendable (OperationalEvent) async -> Void = { _ in }) {
         self.store = store
         self.transport = transport
@@ -101,6 +103,7 @@ public final class Dispatcher: Service, Sendable {
         self.random = random
         self.onOperationalEvent = onOperationalEvent
         self.cards = store as? any ChatCardStore
+        self.sharedBudget = sharedLedger.map(SharedReceiverBudget.init)
         self.state = .init(State(limiter: limiter))
     }
 
@@ -330,6 +333,7 @@ public final class Dispatcher: Service, Sendable {
                     }
                     break
                 }
+                if let held = await sharedBudgetRefusal(sub, now: now) { completions += rest.map { Self.putBack($0, at: now, dueAt: held) }; break }
                 let (request, carried) = prepareMessage(Array(rest), now: now, deadline: deadline, startBy: startBy)
                 sending.append(Array(rest.prefix(carried)))
                 requests.append(request)
@@ -372,6 +376,7 @@ public final class Dispatcher: Service, Sendable {
                 if let op { operational.append(op) }
             }
         }
+        await shareHolds(sending, exchanges, now: now)
         Self.count(completions)
         if !expired.isEmpty {
             let at = clock.now()

@@ -109,6 +109,21 @@ public struct EndpointLimiter: Sendable {
         buckets[endpoint] = b
     }
 
+    /// Undoes a grant whose send will not happen (another instance took the slot): the send
+    /// recorded at `sentAt` is forgotten and the in-flight slot comes back.
+    public mutating func withdraw(_ endpoint: String, sentAt: Date) {
+        guard var b = buckets[endpoint] else { return }
+        b.ledger.forget(sentAt)
+        b.inFlight = max(0, b.inFlight - 1)
+        buckets[endpoint] = b
+    }
+
+    /// The budget ``acquire(_:format:budget:perMinute:delivery:now:reserve:)`` applies to a format
+    /// with a subscription's own cap.
+    public func budget(for format: PayloadFormat, perMinute: Int?) -> ReceiverBudget {
+        (budgets[format] ?? .standard).lowered(perMinute: perMinute)
+    }
+
     /// Sends to `endpoint` in flight now (slots taken and not given back).
     public func inFlight(_ endpoint: String) -> Int { buckets[endpoint]?.inFlight ?? 0 }
 
