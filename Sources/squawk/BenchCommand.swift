@@ -8,7 +8,7 @@ import SquawkBenchmarks
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
-        subcommands: [Transport.self, Dispatch.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self, API.self])
+        subcommands: [Transport.self, Dispatch.self, Chat.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self, API.self])
 
     /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
     struct Transport: AsyncParsableCommand {
@@ -50,6 +50,17 @@ struct BenchCommand: AsyncParsableCommand {
                                                   batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             })
+        }
+    }
+
+    /// `squawk bench chat`: one saturated Discord webhook on virtual time.
+    struct Chat: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claims per message, events per message, budget and lag for one saturated Discord webhook (real dispatcher and outbox, virtual time).")
+        @Option(help: "Events a second for the subscription.") var rate = 4.0
+        @Option(help: "Distinct flights the events belong to.") var flights = 200
+        func run() async throws {
+            print(try await ChatBenchmark.run(rate: rate, flights: flights))
         }
     }
 

@@ -67,6 +67,33 @@ struct EndpointLimiterTests {
         #expect(limiter.acquire(Self.hook, format: .discord, delivery: "waiting", now: promised!) == nil)
     }
 
+    @Test("a trickle into a busy channel shares its promised slots, ten events to a message, against a plain count of 200 generated arrivals")
+    func trickleShares() {
+        var limiter = EndpointLimiter()
+        let key = "sub:trickle"
+        var rng = SplitMix64(seed: 19)
+        // Exhaust the 2 s window: five messages now.
+        for _ in 0..<5 { #expect(limiter.acquire(Self.hook, format: .discord, delivery: key, now: Self.t0, reserve: false) == nil); limiter.release(Self.hook) }
+        var assigned: [Date] = []
+        var t = Self.t0
+        for _ in 0..<200 {
+            t = t.addingTimeInterval(Double.random(in: 0...0.3, using: &rng))
+            let n = Int.random(in: 1...3, using: &rng)
+            let slots = limiter.promiseEvents(Self.hook, format: .discord, key: key, events: n, perMessage: 10, now: Self.t0)
+            #expect(slots.count == n)
+            assigned += slots
+        }
+        // The plain reading: Discord's budget may promise up to 5 slots at one instant, so the
+        // messages at an instant are its events in tens; packed tight, they are the events in tens
+        // overall (nothing was granted meanwhile, so nothing could leave room behind).
+        let perInstant = Dictionary(grouping: assigned, by: { $0 }).mapValues(\.count)
+        let messages = perInstant.sorted { $0.key < $1.key }.flatMap { repeatElement($0.key, count: ($0.value + 9) / 10) }
+        #expect(messages.count == (assigned.count + 9) / 10, "\(perInstant.sorted { $0.key < $1.key }.map(\.value))")
+        #expect(assigned == assigned.sorted(), "each event's slot no earlier than the one before")
+        // And the messages keep to the budget.
+        for w in ReceiverBudget.discord.windows { #expect(ReceiverBudgetWindows.obeys([Date](repeating: Self.t0, count: 5) + messages, w)) }
+    }
+
     @Test("a grant withdrawn (another instance took the slot) gives back its slot and its place in flight")
     func withdraw() {
         var limiter = EndpointLimiter(maxInFlight: 5)

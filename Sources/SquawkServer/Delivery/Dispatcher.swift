@@ -323,14 +323,11 @@ public final class Dispatcher: Service, Sendable {
                 if let later {
                     // The rest waits, a message's worth to each slot promised to the subscription
                     // (never before the time the endpoint gave: a receiver's hold, a full in-flight cap).
-                    let perMessage = sub.format.eventsPerMessage
                     let slots = state.withLockedValue {
-                        $0.limiter.promise(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, key: key,
-                                           count: (rest.count + perMessage - 1) / perMessage, now: now)
+                        $0.limiter.promiseEvents(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, key: key,
+                                                 events: rest.count, perMessage: sub.format.eventsPerMessage, now: now)
                     }
-                    for (i, c) in rest.enumerated() {
-                        completions.append(Self.putBack(c, at: now, dueAt: max(later, slots[min(slots.count - 1, i / perMessage)])))
-                    }
+                    for (c, slot) in zip(rest, slots) { completions.append(Self.putBack(c, at: now, dueAt: max(later, slot))) }
                     break
                 }
                 if let held = await sharedBudgetRefusal(sub, now: now) { completions += rest.map { Self.putBack($0, at: now, dueAt: held) }; break }

@@ -18,6 +18,9 @@ public struct EndpointLimiter: Sendable {
         /// Slots promised, ascending, by who holds them (a delivery id, or a chat subscription's
         /// key: its deliveries go out together, a message a slot).
         var promised: [String: [Date]] = [:]
+        /// Events put back to each promised slot of a chat key (a message carries several),
+        /// index for index with `promised[key]`; a slot without a count is full.
+        var loads: [String: [Int]] = [:]
         var inFlight = 0
         var updated: Date
 
@@ -54,9 +57,12 @@ public struct EndpointLimiter: Sendable {
         defer { buckets[endpoint] = b }
         b.updated = now
         if !hostHolds.isEmpty, let host = Self.host(endpoint), let hold = hostHolds[host], hold > now { return hold }
-        b.promised = b.promised.compactMapValues { slots in
-            let kept = slots.filter { $0.addingTimeInterval(promiseGrace) >= now }
-            return kept.isEmpty ? nil : kept
+        for (holder, slots) in b.promised {
+            // Ascending: the lapsed ones are a prefix, and their counts go with them.
+            let lapsed = slots.prefix { $0.addingTimeInterval(promiseGrace) < now }.count
+            guard lapsed > 0 else { continue }
+            b.promised[holder] = lapsed == slots.count ? nil : Array(slots.dropFirst(lapsed))
+            b.loads[holder] = b.promised[holder] == nil ? nil : b.loads[holder].map { Array($0.dropFirst(lapsed)) }
         }
         let mine = b.promised[key]?.first
         // Slots promised to others before this key's own (all of them, if it has none).
@@ -87,15 +93,57 @@ public struct EndpointLimiter: Sendable {
         let all = b.promised.values.flatMap { $0 }.sorted()
         for slot in all { projection.record(slot, budget: budget) }
         let slots = projection.slots(count, budget: budget, now: max(now, all.last ?? now))
+        // After every slot promised so far (anyone's), so the key's list stays ascending.
         b.promised[key, default: []] += slots
-        b.promised[key]?.sort()
         return slots
+    }
+
+    /// Puts `events` of chat key `key` back, a message's worth (`perMessage`) to a slot: first
+    /// into the room left in the slots the key already holds, then into new ones promised after
+    /// every slot promised so far. Returns each event's slot, in order. A steady trickle of events
+    /// into a busy channel thus shares its slots (ten to a message) instead of taking one each,
+    /// which would make every message carry one event and the backlog outgrow the budget.
+    public mutating func promiseEvents(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, perMinute: Int? = nil,
+                                       key: String, events: Int, perMessage: Int, now: Date) -> [Date] {
+        let perMessage = max(1, perMessage)
+        var out: [Date] = []
+        var b = buckets[endpoint] ?? Bucket(updated: now)
+        let held = b.promised[key] ?? []
+        var loads = b.loads[key] ?? []
+        loads += repeatElement(perMessage, count: max(0, held.count - loads.count))
+        for (i, slot) in held.enumerated() where slot >= now && out.count < events {
+            let take = min(perMessage - loads[i], events - out.count)
+            guard take > 0 else { continue }
+            out += repeatElement(slot, count: take)
+            loads[i] += take
+        }
+        if !held.isEmpty { b.loads[key] = loads }
+        buckets[endpoint] = b
+        let remaining = events - out.count
+        guard remaining > 0 else { return out }
+        let slots = promise(endpoint, format: format, budget: budget, perMinute: perMinute, key: key,
+                            count: (remaining + perMessage - 1) / perMessage, now: now)
+        var fresh: [Int] = []
+        for (i, slot) in slots.enumerated() {
+            let n = min(perMessage, remaining - i * perMessage)
+            fresh.append(n)
+            out += repeatElement(slot, count: n)
+        }
+        let before = (buckets[endpoint]?.promised[key]?.count ?? slots.count) - slots.count
+        var loadsNow = buckets[endpoint]?.loads[key] ?? []
+        loadsNow += repeatElement(perMessage, count: max(0, before - loadsNow.count))
+        buckets[endpoint]?.loads[key] = loadsNow + fresh
+        return out
     }
 
     private func grant(_ b: inout Bucket, _ key: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
         if let first = b.promised[key]?.first, first <= now {
             b.promised[key]?.removeFirst()
-            if b.promised[key]?.isEmpty == true { b.promised[key] = nil }
+            if b.loads[key]?.isEmpty == false { b.loads[key]?.removeFirst() }
+            if b.promised[key]?.isEmpty == true {
+                b.promised[key] = nil
+                b.loads[key] = nil
+            }
         }
         b.ledger.record(now, budget: budget)
         b.inFlight += 1
