@@ -83,7 +83,7 @@ public enum ChatBenchmark {
         }
         let delivered = try await count(store, sub, .delivered)
         let times = transport.sent.map(\.0)
-        return Result(events: total, messages: times.count, delivered: delivered, expired: try await count(store, sub, .failed),
+        return Result(events: total, messages: times.count, delivered: delivered, expired: try await count(store, sub, .expired),
                       rowsClaimed: counting.rows, claimCalls: counting.calls, busiest2s: busiest(times, 2), busiest60s: busiest(times, 60),
                       lag: Summary(lags))
     }

@@ -290,7 +290,7 @@ extension PostgresStore: DeliveryStore {
             try await self.requireSubscription(conn, id: subscriptionId, owner: owner)
             return try await self.rows(conn, """
                 UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.pg), completed_at = NULL
-                WHERE subscription_id = \(subscriptionId) AND status = 'failed' AND created_at >= \(since.pg)
+                WHERE subscription_id = \(subscriptionId) AND status IN ('failed','expired') AND created_at >= \(since.pg)
                 RETURNING id
                 """).count
         }
@@ -305,7 +305,7 @@ extension PostgresStore: DeliveryStore {
             let n = try await transaction { conn in
                 try await self.rows(conn, """
                     DELETE FROM deliveries WHERE id IN (
-                        SELECT id FROM deliveries WHERE status IN ('delivered','failed') AND completed_at < \(before.pg)
+                        SELECT id FROM deliveries WHERE status IN ('delivered','failed','expired') AND completed_at < \(before.pg)
                         LIMIT \(Self.pruneChunk) FOR UPDATE SKIP LOCKED)
                     RETURNING id
                     """).count

@@ -264,7 +264,7 @@ extension SQLiteStore: DeliveryStore {
         }
     }
 
-    /// The subscription's failed deliveries created at or after `since` become pending, due at
+    /// The subscription's failed and expired deliveries created at or after `since` become pending, due at
     /// `now` (attempt counts kept, as for ``redeliver(id:owner:now:)``). Another owner's or an
     /// unknown subscription is ``StoreError/Code/notFound``.
     public func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int {
@@ -272,7 +272,7 @@ extension SQLiteStore: DeliveryStore {
             try Self.requireSubscription(db, id: subscriptionId, owner: owner)
             try db.execute(sql: """
                 UPDATE deliveries SET status = 'pending', next_attempt_at = ?, completed_at = NULL
-                WHERE subscription_id = ? AND status = 'failed' AND created_at >= ?
+                WHERE subscription_id = ? AND status IN ('failed','expired') AND created_at >= ?
                 """, arguments: [now.timeIntervalSince1970, subscriptionId, since.timeIntervalSince1970])
             let recovered = db.changesCount
             if recovered > 0 {
@@ -293,7 +293,7 @@ extension SQLiteStore: DeliveryStore {
             let n = try await write { db in
                 try db.execute(sql: """
                     DELETE FROM deliveries WHERE rowid IN (
-                        SELECT rowid FROM deliveries WHERE status IN ('delivered','failed') AND completed_at < ? LIMIT ?)
+                        SELECT rowid FROM deliveries WHERE status IN ('delivered','failed','expired') AND completed_at < ? LIMIT ?)
                     """, arguments: [cutoff, Self.pruneChunk])
                 return db.changesCount
             }

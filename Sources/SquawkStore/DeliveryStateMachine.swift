@@ -131,7 +131,7 @@ extension DeliveryCompletion {
     /// | `.delivered` | delivered | from the attempt¹ | unchanged | attempt time |
     /// | `.retry(at:)` | pending | from the attempt¹ | `at` | — |
     /// | `.failed`, `.disableSubscription` | failed | from the attempt¹ | unchanged | attempt time |
-    /// | `.expired(reason)` | failed | last error = reason | unchanged | attempt time |
+    /// | `.expired(reason)` | expired | last error = reason | unchanged | attempt time |
     ///
     /// ¹ For attempt numbers 1 and up: `attempts` becomes the larger of the two counts (a send
     /// repeated after an expired lease is not counted twice), last error and status code are the
@@ -157,7 +157,7 @@ extension DeliveryCompletion {
             d.status = .failed
             d.completedAt = attempt.at
         case .expired(let reason):
-            d.status = .failed
+            d.status = .expired
             d.completedAt = attempt.at
             d.lastError = reason
         }

@@ -10,6 +10,9 @@ public enum DeliveryStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case delivered
     /// Gave up (schedule exhausted, refused, or the subscription was disabled).
     case failed
+    /// Not sent: the event was older than its subscription's `maxAge` when its turn came
+    /// (`lastError` says how old). Finished, like delivered and failed.
+    case expired
 }
 
 /// One event for one subscription.
@@ -146,7 +149,7 @@ public protocol DeliveryStore: Sendable {
     func attempts(deliveryId: String) async throws -> [DeliveryAttempt]
     /// Makes a delivery due now again (whatever its status).
     func redeliver(id: String, owner: String, now: Date) async throws -> Bool
-    /// Requeues the subscription's failed deliveries created since `since`; returns how many.
+    /// Requeues the subscription's failed and expired deliveries created since `since`; returns how many.
     func recover(subscriptionId: String, owner: String, since: Date, now: Date) async throws -> Int
     /// Deletes delivered/failed deliveries, their attempts and orphaned events older than `before`.
     func prune(before: Date) async throws -> Int

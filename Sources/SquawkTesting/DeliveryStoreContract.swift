@@ -58,6 +58,7 @@ public enum DeliveryStoreContract {
         Case("queueStats") { try await queueStats($0) },
         Case("deletedSubscription") { try await deletedSubscription($0) },
         Case("concurrentClaims") { try await concurrentClaims($0) },
+        Case("expired") { try await expired($0) },
     ]
 
     typealias Fixture = StoreContract.Fixture

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SquawkSQLite
 import SquawkCore
 import SquawkStore
@@ -21,7 +22,8 @@ struct SQLiteStoreTests {
             let store = try SQLiteStore(path: path)
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
             #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since",
-                                                      "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets", "0009_delivery_options"])
+                                                      "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets", "0009_delivery_options",
+                                                      "0010_chat_cards", "0011_expired_status"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),
@@ -59,6 +61,50 @@ struct SQLiteStoreTests {
         #expect(kept == ["whsec_9", "whsec_8", "whsec_7"])
     }
 
+    @Test("upgrading turns deliveries earlier versions ended failed as too old into expired, and keeps every row and attempt (0011_expired_status)")
+    func upgradeExpiredStatus() async throws {
+        let directory = try Self.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("squawk.sqlite").path
+        let sub = Self.subscription("sub_0001")
+        let t0 = sub.createdAt.timeIntervalSince1970
+        do {
+            // A database as 0010 left it (the old deliveries table): one delivery ended failed as
+            // too old, one failed after an attempt, one delivered.
+            let store = try SQLiteStore(path: path)
+            _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
+            try await store.write { db in
+                try db.execute(sql: "DROP TABLE deliveries")
+                // 0003's table, whose checks know no `expired`.
+                try db.execute(sql: """
+                    CREATE TABLE deliveries (
+                        id TEXT NOT NULL PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events(id),
+                        subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE, sequence INTEGER NOT NULL,
+                        ordering_key TEXT NOT NULL, status TEXT NOT NULL CHECK(status IN ('pending','inflight','delivered','failed')),
+                        blocked INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, lease_until REAL,
+                        last_error TEXT, last_status_code INTEGER, created_at REAL NOT NULL, completed_at REAL,
+                        CHECK((status IN ('delivered','failed')) = (completed_at IS NOT NULL)))
+                    """)
+                for (n, status, error) in [(1, "failed", "expired: the event is 1200 s old"), (2, "failed", "the endpoint answered 500"), (3, "delivered", nil)] {
+                    try db.execute(sql: "INSERT INTO events (id, type, at, created_at) VALUES (?, 'flight.takeoff', ?, ?)", arguments: ["evt_\(n)", t0, t0])
+                    try db.execute(sql: """
+                        INSERT INTO deliveries (id, event_id, subscription_id, sequence, ordering_key, status, attempts, next_attempt_at, last_error,
+                                                created_at, completed_at)
+                        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                        """, arguments: ["dlv_\(n)", "evt_\(n)", sub.id, n, "k\(n)", status, t0, error, t0, t0 + 1])
+                    try db.execute(sql: "INSERT INTO delivery_attempts (delivery_id, attempt, at, latency_ms) VALUES (?, 1, ?, 3)", arguments: ["dlv_\(n)", t0])
+                }
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '0011_expired_status'")
+            }
+        }
+        let upgraded = try SQLiteStore(path: path)
+        #expect(try await upgraded.appliedMigrations() == SQLiteStore.knownMigrations)
+        let rows = try await upgraded.read { db in try Row.fetchAll(db, sql: "SELECT id, status FROM deliveries ORDER BY id").map { "\($0[0] as String) \($0[1] as String)" } }
+        #expect(rows == ["dlv_1 expired", "dlv_2 failed", "dlv_3 delivered"])
+        #expect(try await upgraded.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM delivery_attempts") } == 3, "the rebuild cascaded nothing")
+        #expect(try await upgraded.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count } == 0)
+    }
+
     @Test("the schema has the tables and indexes")
     func schemaObjects() async throws {
         let store = try SQLiteStore.temporary()
@@ -66,7 +112,7 @@ struct SQLiteStoreTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
         #expect(names == [
-            "api_keys", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_group", "deliveries_leases",
+            "api_keys", "chat_cards", "chat_cards_updated", "deliveries", "deliveries_due", "deliveries_finished", "deliveries_group", "deliveries_leases",
             "delivery_attempts", "delivery_attempts_delivery", "events", "events_created", "idempotency_keys",
             "idempotency_keys_subscription", "poller_state", "subscription_secrets", "subscription_secrets_one_current", "subscriptions",
             "subscriptions_owner_id", "subscriptions_status",

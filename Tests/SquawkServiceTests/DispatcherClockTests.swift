@@ -332,7 +332,7 @@ struct DispatcherClockTests {
         }
         #expect(Set(rig.transport.urls) == [discord.notifyEndpoint, json.notifyEndpoint])
         let expired = try await rig.delivery(stale, of: discord)
-        #expect(expired.status == .failed)
+        #expect(expired.status == .expired)
         #expect(expired.lastError?.hasPrefix("expired: the event is 1200 s old, past this subscription's maxAge of 900 s") == true, "\(expired.lastError ?? "")")
         #expect(try await rig.store.attempts(deliveryId: expired.id).isEmpty, "no attempt: nothing was sent")
         #expect(try await rig.delivery(fresh, of: discord).status == .delivered)

@@ -119,12 +119,12 @@ struct DeliveryStateMachineTests {
         #expect(after.leaseUntil == nil)
     }
 
-    @Test("an expired delivery ends failed with its reason, no attempt logged, the failure clock untouched")
+    @Test("an expired delivery ends expired with its reason, no attempt logged, the failure clock untouched")
     func expired() {
         let before = delivery("d", status: .inflight, attempts: 2, lease: 60, lastStatusCode: 429)
         let c = DeliveryCompletion(attempt: attempt("d", 0, at: 10, status: nil), next: .expired(reason: "expired: 1200 s old"))
         let after = c.applied(to: before)
-        #expect(after.status == .failed)
+        #expect(after.status == .expired)
         #expect(after.lastError == "expired: 1200 s old")
         #expect(after.attempts == 2)
         #expect(after.lastStatusCode == 429)

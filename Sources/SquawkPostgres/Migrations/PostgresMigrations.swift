@@ -14,5 +14,6 @@ enum PostgresMigrations {
         (PostgresMigration0007DeliveryOptions.name, PostgresMigration0007DeliveryOptions.statements),
         (PostgresMigration0008ChatCards.name, PostgresMigration0008ChatCards.statements),
         (PostgresMigration0009ReceiverSends.name, PostgresMigration0009ReceiverSends.statements),
+        (PostgresMigration0010ExpiredStatus.name, PostgresMigration0010ExpiredStatus.statements),
     ]
 }

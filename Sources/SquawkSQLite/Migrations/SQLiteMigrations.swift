@@ -17,6 +17,7 @@ enum SQLiteMigrations {
         (Migration0008BoundedSecrets.name, Migration0008BoundedSecrets.apply),
         (Migration0009DeliveryOptions.name, Migration0009DeliveryOptions.apply),
         (Migration0010ChatCards.name, Migration0010ChatCards.apply),
+        (Migration0011ExpiredStatus.name, Migration0011ExpiredStatus.apply),
     ]
 
     /// A migrator holding ``all``.
