@@ -134,7 +134,7 @@ final class AnsweringTransport: HTTPTransport {
 }
 
 /// Counts what the dispatcher claims.
-final class ClaimTally: DeliveryStoreDecorator {
+final class ClaimTally: DeliveryStoreDecorator, NewDeliveryHold {
     let base: any DeliveryStore
     private let tally = NIOLockedValueBox((rows: 0, calls: 0))
     init(_ base: any DeliveryStore) { self.base = base }

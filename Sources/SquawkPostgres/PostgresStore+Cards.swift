@@ -42,3 +42,17 @@ extension PostgresStore: ChatCardStore {
         }
     }
 }
+
+extension PostgresStore: NewDeliveryHold {
+    public func holdNewDeliveries(_ until: [String: Date]) async throws {
+        guard !until.isEmpty else { return }
+        let ids = until.keys.sorted()
+        let dates = ids.map { until[$0]!.timeIntervalSince1970 }
+        _ = try await transaction { conn in
+            try await self.rows(conn, """
+                UPDATE subscriptions AS s SET new_deliveries_due_at = to_timestamp(v.at)
+                FROM unnest(\(ids)::text[], \(dates)::float8[]) AS v(id, at) WHERE s.id = v.id
+                """)
+        }
+    }
+}

@@ -46,11 +46,14 @@ extension PostgresStore: DeliveryStore {
         guard !items.isEmpty else { return 0 }
         // The counters first, locked in id order (the same order every writer uses).
         var lastSequence: [String: Int64] = [:]
+        var dueAt: [String: Date] = [:]
         for r in try await self.rows(conn, """
-            SELECT id, last_delivery_sequence FROM subscriptions WHERE status = 'active' AND id = ANY(\(subscriptionIds))
+            SELECT id, last_delivery_sequence, new_deliveries_due_at FROM subscriptions WHERE status = 'active' AND id = ANY(\(subscriptionIds))
             ORDER BY id FOR UPDATE
             """) {
-            lastSequence[try r[0].decode(String.self)] = try r[1].decode(Int64.self)
+            let id = try r[0].decode(String.self)
+            lastSequence[id] = try r[1].decode(Int64.self)
+            if let held = try r[2].decode(PostgresTimestamp?.self)?.date, held > now { dueAt[id] = held }
         }
 
         // New events: one per id (the first of the batch), those already stored skipped.
@@ -91,7 +94,7 @@ extension PostgresStore: DeliveryStore {
                 binds.append(d.subscriptionId)
                 binds.append(d.sequence)
                 binds.append(d.orderingKey)
-                binds.append(now.pg)
+                binds.append((dueAt[d.subscriptionId] ?? now).pg)
                 binds.append(now.pg)
             }
             let sql = """

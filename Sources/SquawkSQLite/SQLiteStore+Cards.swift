@@ -47,3 +47,13 @@ extension SQLiteStore: ChatCardStore {
         }
     }
 }
+
+extension SQLiteStore: NewDeliveryHold {
+    public func holdNewDeliveries(_ until: [String: Date]) async throws {
+        guard !until.isEmpty else { return }
+        try await write { db in
+            let update = try db.cachedStatement(sql: "UPDATE subscriptions SET new_deliveries_due_at = ? WHERE id = ?")
+            for (id, date) in until.sorted(by: { $0.key < $1.key }) { try update.execute(arguments: [date.timeIntervalSince1970, id]) }
+        }
+    }
+}

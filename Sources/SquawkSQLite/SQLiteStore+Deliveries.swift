@@ -19,7 +19,7 @@ import SquawkStore
 extension SQLiteStore: DeliveryStore {
     /// In one transaction: events not yet stored are inserted (an id already stored, or repeated
     /// in the batch, is skipped with all its deliveries), and each gets one pending delivery, due
-    /// at `now`, per listed subscription that exists and is active (unknown, disabled and repeated
+    /// at `now` (or at the subscription's later ``NewDeliveryHold``), per listed subscription that exists and is active (unknown, disabled and repeated
     /// ids are skipped). Each subscription's deliveries are numbered 1, 2, 3… in batch order,
     /// without gaps; the ordering key is ``DeliveryOrdering/key(subscriptionId:event:)``.
     ///
@@ -35,11 +35,15 @@ extension SQLiteStore: DeliveryStore {
             let stored = try String.fetchSet(db, sql: "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))",
                                              arguments: [Self.jsonArray(items.map(\.event.id))])
             var lastSequence: [String: Int64] = [:]
+            var dueAt: [String: Double] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, last_delivery_sequence FROM subscriptions
+                SELECT id, last_delivery_sequence, new_deliveries_due_at FROM subscriptions
                 WHERE status = 'active' AND id IN (SELECT value FROM json_each(?))
                 """, arguments: [Self.jsonArray(Array(Set(items.flatMap(\.subscriptionIds))))])
-            while let row = try rows.next() { lastSequence[row[0]] = row[1] }
+            while let row = try rows.next() {
+                lastSequence[row[0]] = row[1]
+                if let held: Double = row[2], held > now.timeIntervalSince1970 { dueAt[row[0]] = held }
+            }
 
             // Events and the deliveries they need, numbered per subscription.
             var planned: [(id: String, eventId: String, subscriptionId: String, sequence: Int64, orderingKey: String)] = []
@@ -74,7 +78,7 @@ extension SQLiteStore: DeliveryStore {
             for d in planned {
                 let blocked = !busyGroups.insert(d.orderingKey).inserted
                 try insertDelivery.execute(arguments: [d.id, d.eventId, d.subscriptionId, d.sequence, d.orderingKey, blocked,
-                                                       now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                                       dueAt[d.subscriptionId] ?? now.timeIntervalSince1970, now.timeIntervalSince1970])
                 touched[d.subscriptionId] = d.sequence
             }
             let advance = try db.cachedStatement(sql: "UPDATE subscriptions SET last_delivery_sequence = ? WHERE id = ?")

@@ -31,3 +31,22 @@ public protocol ChatCardStore: Sendable {
     /// above `sequence`, ascending, at most `limit`: what is already waiting behind a delivery.
     func pendingEvents(orderingKey: String, after sequence: Int64, limit: Int) async throws -> [(event: FlightEvent, sequence: Int64)]
 }
+
+/// A hint that keeps a busy chat channel's new deliveries from being claimed only to be put
+/// back: the dispatcher names, per subscription, the slot its waiting messages are promised,
+/// and deliveries enqueued before then are due at it instead of at once. Then a message goes
+/// out after one claim, not two. Only a hint: the dispatcher's budget still decides what goes;
+/// a time already past changes nothing.
+public protocol NewDeliveryHold: Sendable {
+    /// New deliveries of each subscription enqueued before its date are due at it (a later
+    /// call replaces the date; a subscription that no longer exists is skipped).
+    func holdNewDeliveries(_ until: [String: Date]) async throws
+}
+
+extension DeliveryStoreDecorator {
+    /// The base store's hold, when it keeps one: a decorator that declares ``NewDeliveryHold``
+    /// passes it on without writing it out.
+    public func holdNewDeliveries(_ until: [String: Date]) async throws {
+        try await (base as? any NewDeliveryHold)?.holdNewDeliveries(until)
+    }
+}

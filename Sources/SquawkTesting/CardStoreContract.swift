@@ -8,13 +8,14 @@ import Testing
 /// card goes with its subscription and with pruning. Like ``DeliveryStoreContract``, each case
 /// needs a store without deliveries.
 public enum CardStoreContract {
-    public typealias Store = any SubscriptionStore & DeliveryStore & ChatCardStore
+    public typealias Store = any SubscriptionStore & DeliveryStore & ChatCardStore & NewDeliveryHold
     public typealias Case = ContractCase<Store>
 
     public static let all: [Case] = [
         Case("roundTrip") { try await roundTrip($0) },
         Case("lookAhead") { try await lookAhead($0) },
         Case("lifetime") { try await lifetime($0) },
+        Case("newDeliveryHold") { try await newDeliveryHold($0) },
     ]
 
     typealias Fixture = StoreContract.Fixture
@@ -90,5 +91,28 @@ public enum CardStoreContract {
         _ = try await store.prune(before: f.at(500_000))
         #expect(try await store.card(subscriptionId: b.id, flightId: "F1") == nil, "last updated before the cutoff")
         #expect(try await store.card(subscriptionId: b.id, flightId: "F2") != nil)
+    }
+
+    /// Deliveries enqueued while a subscription's hold is ahead are due at the hold; once it is
+    /// past, at once again; other subscriptions are not affected; an unknown id is skipped.
+    public static func newDeliveryHold(_ store: Store) async throws {
+        let f = Fixture()
+        let a = f.subscription(0, format: .discord), b = f.subscription(1, format: .discord)
+        for (i, s) in [a, b].enumerated() { _ = try await store.create(s, secret: f.secret(i), idempotency: nil) }
+        try await store.holdNewDeliveries([a.id: f.at(60_000), f.id(99): f.at(60_000)])
+        let e1 = f.event(1, flight: "A"), e2 = f.event(2, flight: "B"), e3 = f.event(3, flight: "C")
+        _ = try await store.enqueue([(e1, [a.id, b.id])], now: f.at(1_000))
+        func due(_ s: Subscription, _ e: FlightEvent) async throws -> Date? {
+            try await store.deliveries(subscriptionId: s.id, owner: f.owner, status: nil, after: nil, limit: 100).items.first { $0.eventId == e.id }?.nextAttemptAt
+        }
+        #expect(try await due(a, e1) == f.at(60_000))
+        #expect(try await due(b, e1) == f.at(1_000))
+        #expect(try await store.claim(limit: 10, now: f.at(59_999), lease: .seconds(60)).map(\.subscription.id) == [b.id], "not due before the hold")
+        try await store.holdNewDeliveries([a.id: f.at(30_000)])
+        _ = try await store.enqueue([(e2, [a.id])], now: f.at(40_000))
+        #expect(try await due(a, e2) == f.at(40_000), "a hold already past changes nothing")
+        try await store.holdNewDeliveries([a.id: f.at(90_000)])
+        _ = try await store.enqueue([(e3, [a.id])], now: f.at(50_000))
+        #expect(try await due(a, e3) == f.at(90_000), "a later call replaces the date")
     }
 }

@@ -23,7 +23,7 @@ struct SQLiteStoreTests {
             #expect(try await store.appliedMigrations() == SQLiteStore.knownMigrations)
             #expect(SQLiteStore.knownMigrations == ["0001_subscriptions", "0002_api_keys", "0003_deliveries", "0004_poller_state", "0005_failing_since",
                                                       "0006_delivery_groups", "0007_subscription_filters", "0008_bounded_secrets", "0009_delivery_options",
-                                                      "0010_chat_cards", "0011_expired_status"])
+                                                      "0010_chat_cards", "0011_expired_status", "0012_new_deliveries_hold"])
             _ = try await store.create(sub, secret: SigningSecret(secret: "whsec_a", createdAt: sub.createdAt), idempotency: nil)
         }
         // Second open of the same file: no migration re-runs (they would fail on CREATE TABLE),

@@ -316,6 +316,30 @@ struct DispatcherClockTests {
         for e in events { #expect(try await rig.delivery(e, of: sub).status == .delivered) }
     }
 
+    @Test("a busy channel's new deliveries come due at its next slot with room, so they are claimed once, not claimed now to be put back")
+    func newDeliveriesHeld() async throws {
+        let base = try SQLiteStore.temporary()
+        let claims = ClaimCounter(base)
+        let rig = try Rig(store: claims, base: base)
+        let sub = try await rig.subscribe("busy", format: .discord)
+        let backlog = (1...100).map { H.event($0, flight: "F\($0)") }
+        try await rig.running {
+            try await rig.enqueue(backlog, to: sub)
+            try await Self.until("the first burst") { rig.transport.count == 5 }
+            try await rig.settle()
+            let late = H.event(101, flight: "F101")
+            try await rig.enqueue([late], to: sub)
+            try await rig.settle()
+            let due = try await rig.delivery(late, of: sub).nextAttemptAt
+            #expect(due > rig.clock.now(), "held for the channel's next slot, not due at once")
+            #expect(claims.claimed(late.id) == 0, "not claimed meanwhile")
+            var promised = Set<Date>()
+            for e in backlog { promised.insert(try await rig.delivery(e, of: sub).nextAttemptAt) }
+            // The backlog fills its slots ten to a message; the newcomer comes after them.
+            #expect(due >= promised.max()!, "behind the backlog's slots")
+        }
+    }
+
     @Test("freshness: a chat event older than 15 min is expired with its reason, not sent; json keeps everything unless it sets maxAge")
     func freshness() async throws {
         let rig = try Rig()
@@ -414,7 +438,7 @@ struct DispatcherClockTests {
 }
 
 /// Counts how often each delivery (by event id) is claimed.
-final class ClaimCounter: DeliveryStoreDecorator, Sendable {
+final class ClaimCounter: DeliveryStoreDecorator, NewDeliveryHold, Sendable {
     let base: any DeliveryStore
     private let counts = NIOLockedValueBox<[String: Int]>([:])
     init(_ base: any DeliveryStore) { self.base = base }

@@ -15,5 +15,6 @@ enum PostgresMigrations {
         (PostgresMigration0008ChatCards.name, PostgresMigration0008ChatCards.statements),
         (PostgresMigration0009ReceiverSends.name, PostgresMigration0009ReceiverSends.statements),
         (PostgresMigration0010ExpiredStatus.name, PostgresMigration0010ExpiredStatus.statements),
+        (PostgresMigration0011NewDeliveriesHold.name, PostgresMigration0011NewDeliveriesHold.statements),
     ]
 }

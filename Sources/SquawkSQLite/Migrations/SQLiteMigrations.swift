@@ -18,6 +18,7 @@ enum SQLiteMigrations {
         (Migration0009DeliveryOptions.name, Migration0009DeliveryOptions.apply),
         (Migration0010ChatCards.name, Migration0010ChatCards.apply),
         (Migration0011ExpiredStatus.name, Migration0011ExpiredStatus.apply),
+        (Migration0012NewDeliveriesHold.name, Migration0012NewDeliveriesHold.apply),
     ]
 
     /// A migrator holding ``all``.

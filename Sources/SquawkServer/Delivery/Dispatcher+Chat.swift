@@ -92,4 +92,22 @@ extension Dispatcher {
                                                   mentions: c.subscription.delivery.mentions)
         return (request(c, body: body, now: now, deadline: deadline, startBy: startBy), carried)
     }
+
+    /// Tells the store when each busy chat subscription's waiting messages are next promised a
+    /// slot (`due`), so that new deliveries come due then rather than being claimed now only to
+    /// be put back (``NewDeliveryHold``). Stored only when it changed; a failure costs a claim.
+    func holdNewDeliveries(_ due: [String: Date]) async {
+        guard !due.isEmpty, let holds = store as? any NewDeliveryHold else { return }
+        let changed = state.withLockedValue { s in
+            let changed = due.filter { s.newDue[$0.key] != $0.value }
+            for (id, at) in changed { s.newDue[id] = at }
+            if s.newDue.count > 10_000 { s.newDue = changed }
+            return changed
+        }
+        guard !changed.isEmpty else { return }
+        do { try await holds.holdNewDeliveries(changed) } catch {
+            state.withLockedValue { s in for id in changed.keys { s.newDue[id] = nil } }
+            logger.warning("could not store when a busy channel's new deliveries are due", metadata: ["error": "\(error)"])
+        }
+    }
 }

@@ -86,6 +86,8 @@ public final class Dispatcher: Service, Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         /// Events of each chat subscription that expired unsent and are not yet summarised.
         var missed: [String: Missed] = [:]
+        /// The ``NewDeliveryHold`` last stored for each chat subscription.
+        var newDue: [String: Date] = [:]
     }
 
     public init(store: any DeliveryStore, transport: any HTTPTransport, renderer: PayloadRenderer = PayloadRenderer(),
@@ -265,6 +267,7 @@ public final class Dispatcher: Service, Sendable {
         }
         var expired: [ClaimedDelivery] = []
         var onCards: [ClaimedDelivery] = []
+        var newDue: [String: Date] = [:]
         var sending: [[ClaimedDelivery]] = []
         var requests: [HTTPRequest] = []
         sending.reserveCapacity(claimed.count)
@@ -328,6 +331,12 @@ public final class Dispatcher: Service, Sendable {
                                                  events: rest.count, perMessage: sub.format.eventsPerMessage, now: now)
                     }
                     for (c, slot) in zip(rest, slots) { completions.append(Self.putBack(c, at: now, dueAt: max(later, slot))) }
+                    if sub.delivery.card == nil {
+                        newDue[sub.id] = max(later, state.withLockedValue {
+                            $0.limiter.nextRoom(sub.notifyEndpoint, format: sub.format, perMinute: sub.delivery.maxPerMinute, key: key,
+                                                perMessage: sub.format.eventsPerMessage, now: now)
+                        })
+                    }
                     break
                 }
                 if let held = await sharedBudgetRefusal(sub, now: now) { completions += rest.map { Self.putBack($0, at: now, dueAt: held) }; break }
@@ -353,6 +362,7 @@ public final class Dispatcher: Service, Sendable {
                 }
             }
         }
+        await holdNewDeliveries(newDue)
         let limit = max(1, configuration.concurrency / max(1, configuration.pipelineDepth))
         let exchanges = await transport.send(all: requests, concurrency: limit)
         for (i, (unit, exchange)) in zip(sending, exchanges).enumerated() {

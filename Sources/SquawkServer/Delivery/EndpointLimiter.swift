@@ -136,6 +136,21 @@ public struct EndpointLimiter: Sendable {
         return out
     }
 
+    /// When an event for chat key `key` that comes now would go out: the first slot the key
+    /// holds with room for it, else the next slot after every promise (not promised here).
+    public func nextRoom(_ endpoint: String, format: PayloadFormat, budget: ReceiverBudget? = nil, perMinute: Int? = nil,
+                         key: String, perMessage: Int, now: Date) -> Date {
+        let budget = (budget ?? budgets[format] ?? .standard).lowered(perMinute: perMinute)
+        guard let b = buckets[endpoint] else { return now }
+        let held = b.promised[key] ?? []
+        let loads = b.loads[key] ?? []
+        for (i, slot) in held.enumerated() where slot >= now && i < loads.count && loads[i] < perMessage { return slot }
+        var projection = b.ledger
+        let all = b.promised.values.flatMap { $0 }.sorted()
+        for slot in all { projection.record(slot, budget: budget) }
+        return projection.slots(1, budget: budget, now: max(now, all.last ?? now)).first ?? now
+    }
+
     private func grant(_ b: inout Bucket, _ key: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
         if let first = b.promised[key]?.first, first <= now {
             b.promised[key]?.removeFirst()
