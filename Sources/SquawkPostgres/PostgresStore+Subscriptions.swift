@@ -84,7 +84,7 @@ extension PostgresStore: SubscriptionStore, SecretResealing {
                     server = \(s.server), expires_at = \(s.expiresAt?.pg)::timestamptz, status = \(s.status.rawValue),
                     disabled_reason = \(s.disabledReason), updated_at = \(s.updatedAt.pg),
                     filters = \(RowCoding.encodeFilters(s.filters))::json,
-                    delivery_options = \(RowCoding.encodeDeliveryOptions(s.delivery))::json
+                    delivery_options = \(RowCoding.encodeDeliveryOptions(s.delivery))::json, new_deliveries_due_at = NULL
                 WHERE id = \(s.id) AND owner_key_id = \(s.ownerKeyId)
                 RETURNING id
                 """)

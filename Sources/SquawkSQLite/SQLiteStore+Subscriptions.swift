@@ -71,7 +71,8 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
         try await write { db in
             try db.execute(sql: """
                 UPDATE subscriptions SET events = ?, notify_endpoint = ?, format = ?, description = ?, metadata = ?,
-                    server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?, filters = ?, delivery_options = ?
+                    server = ?, expires_at = ?, status = ?, disabled_reason = ?, updated_at = ?, filters = ?, delivery_options = ?,
+                    new_deliveries_due_at = NULL
                 WHERE id = ? AND owner_key_id = ?
                 """, arguments: [
                     RowCoding.encodeEvents(s.events), s.notifyEndpoint, s.format.rawValue, s.description,

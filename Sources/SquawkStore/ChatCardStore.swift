@@ -36,7 +36,8 @@ public protocol ChatCardStore: Sendable {
 /// back: the dispatcher names, per subscription, the slot its waiting messages are promised,
 /// and deliveries enqueued before then are due at it instead of at once. Then a message goes
 /// out after one claim, not two. Only a hint: the dispatcher's budget still decides what goes;
-/// a time already past changes nothing.
+/// a time already past changes nothing, and any change to the subscription (its endpoint, its
+/// format, its pace) clears it.
 public protocol NewDeliveryHold: Sendable {
     /// New deliveries of each subscription enqueued before its date are due at it (a later
     /// call replaces the date; a subscription that no longer exists is skipped).

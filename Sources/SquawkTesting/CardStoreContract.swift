@@ -94,7 +94,8 @@ public enum CardStoreContract {
     }
 
     /// Deliveries enqueued while a subscription's hold is ahead are due at the hold; once it is
-    /// past, at once again; other subscriptions are not affected; an unknown id is skipped.
+    /// past, at once again; other subscriptions are not affected; an unknown id is skipped; an
+    /// update of the subscription clears it.
     public static func newDeliveryHold(_ store: Store) async throws {
         let f = Fixture()
         let a = f.subscription(0, format: .discord), b = f.subscription(1, format: .discord)
@@ -114,5 +115,13 @@ public enum CardStoreContract {
         try await store.holdNewDeliveries([a.id: f.at(90_000)])
         _ = try await store.enqueue([(e3, [a.id])], now: f.at(50_000))
         #expect(try await due(a, e3) == f.at(90_000), "a later call replaces the date")
+        // A change to the subscription (here its endpoint) clears it.
+        var moved = a
+        moved.notifyEndpoint = "https://discord.com/api/webhooks/2/moved"
+        moved.updatedAt = f.at(50_000)
+        try await store.update(moved)
+        let e4 = f.event(4, flight: "D")
+        _ = try await store.enqueue([(e4, [a.id])], now: f.at(51_000))
+        #expect(try await due(a, e4) == f.at(51_000))
     }
 }
