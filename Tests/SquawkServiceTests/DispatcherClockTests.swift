@@ -141,6 +141,15 @@ struct DispatcherClockTests {
             clock.advance(by: d)
             try await settle()
         }
+
+        /// Moves the clock `step` at a time until `done` holds, at most `steps` times.
+        func advance(by step: Duration, until done: () -> Bool, steps: Int) async throws {
+            var taken = 0
+            while !done(), taken < steps {
+                try await advance(step)
+                taken += 1
+            }
+        }
     }
 
     /// An event of flight `F<n>` that happened `minutesAgo` before the clock's start.
@@ -296,11 +305,7 @@ struct DispatcherClockTests {
             try await rig.enqueue(events, to: sub)
             try await Self.until("the first burst") { rig.transport.count >= 5 }
             try await rig.settle()
-            var steps = 0
-            while carried() < 300, steps < 2_000 {
-                try await rig.advance(.milliseconds(250))
-                steps += 1
-            }
+            try await rig.advance(by: .milliseconds(250), until: { carried() >= 300 }, steps: 2_000)
         }
         let sends = rig.transport.sentAt.withLockedValue { $0 }
         #expect(carried() == 300, "every event in a message")
@@ -407,11 +412,7 @@ struct DispatcherClockTests {
             try await rig.enqueue(events, to: sub)
             try await Self.until("the first six") { rig.transport.count >= 6 }
             try await rig.settle()
-            var steps = 0
-            while rig.transport.count < 20, steps < 1_000 {
-                try await rig.advance(.seconds(1))
-                steps += 1
-            }
+            try await rig.advance(by: .seconds(1), until: { rig.transport.count >= 20 }, steps: 1_000)
         }
         let sends = rig.transport.sentAt.withLockedValue { $0 }
         #expect(sends.count == 20)

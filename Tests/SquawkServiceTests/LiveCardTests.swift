@@ -129,11 +129,7 @@ struct LiveCardTests {
             try await rig.enqueue(events, to: sub)
             try await DispatcherClockTests.until("the first burst") { rig.transport.count >= 1 }
             try await rig.settle()
-            var steps = 0
-            while rig.transport.count < 12, steps < 400 {
-                try await rig.advance(.milliseconds(250))
-                steps += 1
-            }
+            try await rig.advance(by: .milliseconds(250), until: { rig.transport.count >= 12 }, steps: 400)
         }
         let sends = rig.transport.sentAt.withLockedValue { $0 }
         #expect(sends.count == 12)

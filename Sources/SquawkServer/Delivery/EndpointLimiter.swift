@@ -26,6 +26,14 @@ public struct EndpointLimiter: Sendable {
 
         /// Every promised slot except `key`'s, ascending.
         func others(than key: String) -> [Date] { promised.filter { $0.key != key }.values.flatMap { $0 }.sorted() }
+
+        /// The next `count` slots the budget allows after the sends made and every slot promised.
+        func freeSlots(_ count: Int, budget: ReceiverBudget, now: Date) -> [Date] {
+            var projection = ledger
+            let all = promised.values.flatMap { $0 }.sorted()
+            for slot in all { projection.record(slot, budget: budget) }
+            return projection.slots(count, budget: budget, now: max(now, all.last ?? now))
+        }
     }
 
     /// The budget of each format (a test may use its own).
@@ -89,10 +97,7 @@ public struct EndpointLimiter: Sendable {
         let budget = (budget ?? budgets[format] ?? .standard).lowered(perMinute: perMinute)
         var b = buckets[endpoint] ?? Bucket(updated: now)
         defer { buckets[endpoint] = b }
-        var projection = b.ledger
-        let all = b.promised.values.flatMap { $0 }.sorted()
-        for slot in all { projection.record(slot, budget: budget) }
-        let slots = projection.slots(count, budget: budget, now: max(now, all.last ?? now))
+        let slots = b.freeSlots(count, budget: budget, now: now)
         // After every slot promised so far (anyone's), so the key's list stays ascending.
         b.promised[key, default: []] += slots
         return slots
@@ -145,10 +150,7 @@ public struct EndpointLimiter: Sendable {
         let held = b.promised[key] ?? []
         let loads = b.loads[key] ?? []
         for (i, slot) in held.enumerated() where slot >= now && i < loads.count && loads[i] < perMessage { return slot }
-        var projection = b.ledger
-        let all = b.promised.values.flatMap { $0 }.sorted()
-        for slot in all { projection.record(slot, budget: budget) }
-        return projection.slots(1, budget: budget, now: max(now, all.last ?? now)).first ?? now
+        return b.freeSlots(1, budget: budget, now: now).first ?? now
     }
 
     private func grant(_ b: inout Bucket, _ key: String, _ now: Date, _ budget: ReceiverBudget) -> Date? {
