@@ -19,9 +19,9 @@ final class ScriptedTransport: HTTPTransport, Sendable {
     /// When each request was made, on `clock` (if set).
     let sentAt = NIOLockedValueBox<[Date]>([])
     let clock = NIOLockedValueBox<TestClock?>(nil)
-    /// While set, requests to URLs containing it wait for ``release()``.
-    let holdURLsContaining = NIOLockedValueBox<String?>(nil)
-    private let held = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
+    /// Requests to URLs containing one of these wait until it is released (``release(_:)``).
+    let holdURLsContaining = NIOLockedValueBox<Set<String>>([])
+    private let held = NIOLockedValueBox<[(part: String, waiter: CheckedContinuation<Void, Never>)]>([])
 
     init(_ script: @escaping Script = { _, _ in HTTPResponse(status: 200) }) { self.script = script }
 
@@ -32,8 +32,8 @@ final class ScriptedTransport: HTTPTransport, Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let n = requests.withLockedValue { $0.append(request); return $0.count }
         if let clock = clock.withLockedValue({ $0 }) { sentAt.withLockedValue { $0.append(clock.now()) } }
-        if let hold = holdURLsContaining.withLockedValue({ $0 }), request.url.contains(hold) {
-            await withCheckedContinuation { c in held.withLockedValue { $0.append(c) } }
+        if let part = holdURLsContaining.withLockedValue({ $0 }).first(where: request.url.contains) {
+            await withCheckedContinuation { c in held.withLockedValue { $0.append((part, c)) } }
         }
         defer { request.onEnd?() }  // as a real transport does: the endpoint's in-flight slot comes back
         return script(request, n)
@@ -50,9 +50,15 @@ final class ScriptedTransport: HTTPTransport, Sendable {
         return out
     }
 
-    func release() {
-        holdURLsContaining.withLockedValue { $0 = nil }
-        for c in held.withLockedValue({ list in defer { list = [] }; return list }) { c.resume() }
+    /// Lets the requests held for `part` (every held one, without it) go, and holds no more of them.
+    func release(_ part: String? = nil) {
+        holdURLsContaining.withLockedValue { parts in if let part { parts.remove(part) } else { parts = [] } }
+        let go = held.withLockedValue { list in
+            let (go, keep) = (list.filter { part == nil || $0.part == part }, list.filter { part != nil && $0.part != part })
+            list = keep
+            return go
+        }
+        for h in go { h.waiter.resume() }
     }
 }
 
@@ -265,7 +271,7 @@ struct DispatcherClockTests {
     @Test("shutdown: graceful shutdown stops claiming; the send in flight finishes and is acknowledged; nothing new goes out")
     func shutdown() async throws {
         let transport = ScriptedTransport()
-        transport.holdURLsContaining.withLockedValue { $0 = "/hooks/a" }
+        transport.holdURLsContaining.withLockedValue { $0 = ["/hooks/a"] }
         let rig = try Rig(transport: transport)
         let sub = try await rig.subscribe("a")
         let e1 = H.event(1, flight: "F1"), e2 = H.event(2, flight: "F2")

@@ -109,9 +109,9 @@ extension DispatcherTests {
             let claimed = try await h.store.claim(limit: 10, now: Self.t0, lease: h.configuration.lease)
             #expect(claimed.count == 2)
             let dispatcher = Dispatcher(store: h.store, transport: h.transport, endpointPolicy: H.loopback, configuration: h.configuration)
-            // 1 s before the margin: the first send hangs until then, so the second's turn comes too late.
+            // 4 s before the margin: the first send hangs until then (its start was due within 2 s), so the second's turn comes too late.
             let margin = h.configuration.lease.timeInterval / 5
-            let (completions, _) = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 1))
+            let (completions, _) = await dispatcher.send(claimed, now: Self.t0, leaseEnds: Date().addingTimeInterval(margin + 4))
             #expect(completions.filter { $0.attempt.attempt > 0 }.map(\.attempt.deliveryId) == [claimed[0].delivery.id], "only the first was attempted")
             #expect(completions.first?.attempt.error?.hasPrefix("timeout") == true)
             #expect(h.receiver.count == 1, "the second never reached the receiver")

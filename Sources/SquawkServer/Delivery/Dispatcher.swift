@@ -167,12 +167,19 @@ public final class Dispatcher: Service, Sendable {
     /// `pipelineDepth` batches are in flight; ordering still holds because a group's next
     /// delivery cannot be claimed before the previous one is acknowledged.
     func pipeline(stopping: NIOLockedValueBox<Bool>) async {
-        await withTaskGroup(of: ([DeliveryCompletion], [OperationalEvent]).self) { group in
+        await withTaskGroup(of: (Int, [DeliveryCompletion], [OperationalEvent]).self) { group in
             var inFlight = 0
             var idle = false
+            // When each batch in flight loses its claim, by batch number.
+            var leases: [Int: Date] = [:]
+            var batches = 0
             while true {
                 let stop = stopping.withLockedValue { $0 } || Task.isCancelled
-                if !stop, inFlight < configuration.pipelineDepth, !idle {
+                // A claim as of now takes every row whose lease has ended, this dispatcher's own
+                // unacknowledged ones too (sent, but their batch not yet back): a batch whose lease
+                // is about to end is acknowledged first, or its deliveries would be sent twice.
+                let ackFirst = leases.values.min().map { clock.now().addingTimeInterval(Self.claimMargin) >= $0 } ?? false
+                if !stop, inFlight < configuration.pipelineDepth, !idle, !ackFirst {
                     do {
                         let claimedAt = clock.now()
                         let claimed = try await store.claim(limit: configuration.batchSize, now: claimedAt, lease: configuration.lease)
@@ -192,7 +199,13 @@ public final class Dispatcher: Service, Sendable {
                                                metadata: ["seconds": "\(Int(waited))", "lease_seconds": "\(Int(configuration.lease.timeInterval))",
                                                           "deliveries": "\(claimed.count)"])
                             }
-                            group.addTask { await self.send(claimed, now: at, leaseEnds: leaseEnds) }
+                            batches += 1
+                            let batch = batches
+                            leases[batch] = leaseEnds
+                            group.addTask {
+                                let (completions, operational) = await self.send(claimed, now: at, leaseEnds: leaseEnds)
+                                return (batch, completions, operational)
+                            }
                             inFlight += 1
                             continue
                         }
@@ -201,8 +214,9 @@ public final class Dispatcher: Service, Sendable {
                         idle = true
                     }
                 }
-                if inFlight > 0, let (completions, operational) = await group.next() {
+                if inFlight > 0, let (batch, completions, operational) = await group.next() {
                     inFlight -= 1
+                    leases[batch] = nil
                     idle = false
                     do {
                         try await store.complete(completions)
@@ -220,6 +234,9 @@ public final class Dispatcher: Service, Sendable {
             }
         }
     }
+
+    /// How close to a batch's lease end the pipeline stops claiming until that batch is back.
+    static let claimMargin: TimeInterval = 0.5
 
     // MARK: - One cycle
 
