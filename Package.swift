@@ -153,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "squawk",
             dependencies: [
-                "SquawkApp", "SquawkBenchmarks", "SquawkCore", "SquawkHTTP", "SquawkSimulator",
+                "SquawkApp", "SquawkBenchmarks", "SquawkCore", "SquawkHTTP", "SquawkServer", "SquawkSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

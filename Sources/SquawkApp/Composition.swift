@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SquawkCore
+import SquawkServer
 import SquawkPostgres
 import SquawkSQLite
 import SquawkStore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SquawkApp
+import SquawkServer
 
 /// `squawk keys create|list|revoke`: manage the API keys that `/v1` accepts, in the store the
 /// configuration names (`store.url` / `SQUAWK_STORE_URL` / `--db`: SQLite or PostgreSQL), opened

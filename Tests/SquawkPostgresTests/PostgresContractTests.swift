@@ -23,6 +23,11 @@ struct PostgresContractTests {
         try await PostgresTestDatabase.withStore { try await check.run($0) }
     }
 
+    @Test("delivery activity contract", arguments: ActivityContract.all)
+    func activity(_ check: ActivityContract.Case) async throws {
+        try await PostgresTestDatabase.withStore { try await check.run($0) }
+    }
+
     @Test("all store cases on one shared schema")
     func sharedSchema() async throws {
         try await PostgresTestDatabase.withStore { store in

@@ -19,6 +19,11 @@ struct DeliveryStoreContractTests {
         try await check.run(try SQLiteStore.temporary())
     }
 
+    @Test("delivery activity", arguments: ActivityContract.all)
+    func activity(_ check: ActivityContract.Case) async throws {
+        try await check.run(try SQLiteStore.temporary())
+    }
+
     @Test("in-memory store", arguments: DeliveryStoreContract.all)
     func inMemory(_ check: DeliveryStoreContract.Case) async throws {
         let store = try SQLiteStore.inMemory()

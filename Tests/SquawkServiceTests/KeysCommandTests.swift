@@ -3,6 +3,7 @@ import Logging
 import SquawkApp
 import SquawkCore
 import SquawkPostgres
+import SquawkServer
 import SquawkSQLite
 import SquawkStore
 import Testing

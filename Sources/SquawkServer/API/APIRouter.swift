@@ -27,6 +27,7 @@ public enum APIRouter {
         SubscriptionRoutes(deps: deps).register(on: v1)
         DeliveryRoutes(deps: deps).register(on: v1)
         StatusRoutes(deps: deps).register(on: v1)
+        KeyRoutes(deps: deps).register(on: v1)
         let flifo = RouteTable(group: router.group().add(middleware: AuthMiddleware(keys: deps.keys, adminKeyHash: deps.adminKeyHash)), prefix: "",
                                recorded: recorded, implicitResponses: [401])
         FlifoRoutes(deps: deps, directory: flights, airlines: airlines).register(on: flifo)

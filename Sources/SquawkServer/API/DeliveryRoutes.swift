@@ -16,6 +16,7 @@ struct DeliveryRoutes: Sendable {
         routes.on(.post, "subscriptions/:id/test", responses: [202, 404, 409], test)
         routes.on(.post, "subscriptions/:id/recover", query: ["since"], responses: [202, 404], recover)
         routes.on(.get, "deliveries/:id", responses: [200, 404], get)
+        routes.on(.get, "deliveries/:id/payload", responses: [200, 404], payload)
         routes.on(.post, "deliveries/:id/redeliver", responses: [202, 404], redeliver)
     }
 
@@ -65,6 +66,23 @@ struct DeliveryRoutes: Sendable {
         let store = try store()
         guard let d = try await store.delivery(id: id, owner: owner) else { throw APIError.notFound("delivery \(id)") }
         return try .json(.ok, DeliveryDTO(d, attempts: try await store.attempts(deliveryId: d.id)))
+    }
+
+    /// The body this delivery is sent with, rendered from its stored event in the subscription's
+    /// format (a chat message may have carried it together with other events).
+    @Sendable func payload(_ request: Request, context: APIContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        let id = try context.parameters.require("id")
+        guard let store = deps.deliveries as? any DeliveryActivityStore, let deliveries = deps.deliveries else {
+            throw APIError(.serviceUnavailable, "deliveries_unavailable", "this server keeps no delivery log")
+        }
+        guard let d = try await deliveries.delivery(id: id, owner: owner), let event = try await store.event(deliveryId: id, owner: owner),
+              let sub = try await deps.subscriptions.get(id: d.subscriptionId, owner: owner) else { throw APIError.notFound("delivery \(id)") }
+        let body = PayloadRenderer(airports: deps.rules.airports).render(event, format: sub.format, subscriptionId: sub.id, sequence: d.sequence,
+                                                                          mentions: sub.delivery.mentions)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     @Sendable func redeliver(_ request: Request, context: APIContext) async throws -> Response {

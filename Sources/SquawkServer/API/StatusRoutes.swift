@@ -95,6 +95,39 @@ struct StatusRoutes: Sendable {
 
     func register(on routes: RouteTable) {
         routes.on(.get, "status", responses: [200], status)
+        routes.on(.get, "activity", query: ["minutes"], responses: [200], activity)
+    }
+
+    struct ActivityDTO: Encodable {
+        struct Minute: Encodable { var start: Date; var delivered: Int; var failed: Int; var expired: Int }
+        struct Failing: Encodable { var subscriptionId: String; var notifyEndpoint: String; var since: Date }
+        var since: Date
+        var minutes: [Minute]
+        var failing: [Failing]
+    }
+
+    /// Finished deliveries per minute by outcome over the last `minutes` (default 60, at most a
+    /// day) and the endpoints failing now: the caller's own, or everyone's for the admin key.
+    @Sendable func activity(_ request: Request, context: APIContext) async throws -> Response {
+        let owner = try context.requireOwner()
+        var minutes = 60
+        if let m = request.uri.queryParameters["minutes"] {
+            guard let n = Int(m), (1...1_440).contains(n) else {
+                throw APIError(.badRequest, "invalid_query", "minutes must be an integer from 1 to 1440", field: "minutes")
+            }
+            minutes = n
+        }
+        guard let store = deps.deliveries as? any DeliveryActivityStore else {
+            throw APIError(.serviceUnavailable, "deliveries_unavailable", "this server keeps no delivery log")
+        }
+        let now = deps.now()
+        // Whole minutes, so the first bar is not a partial one.
+        let since = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 60).rounded(.down) - Double(minutes - 1)) * 60)
+        let a = try await store.activity(owner: owner == AuthMiddleware.adminOwner ? nil : owner, since: since)
+        return try .json(.ok, ActivityDTO(
+            since: since,
+            minutes: a.minutes.map { .init(start: $0.start, delivered: $0.delivered, failed: $0.failed, expired: $0.expired) },
+            failing: a.failing.map { .init(subscriptionId: $0.subscriptionId, notifyEndpoint: $0.notifyEndpoint, since: $0.since) }))
     }
 
     func current() async -> ServiceStatus? {

@@ -19,6 +19,7 @@ struct SubscriptionRoutes: Sendable {
         routes.on(.delete, "subscriptions/:id", responses: [204, 404], delete)
         routes.on(.post, "subscriptions/:id/rotate-secret", responses: [200, 404, 413, 415, 422, 429], rotateSecret)
         routes.on(.post, "subscriptions/:id/enable", responses: [200, 404, 429], enable)
+        routes.on(.post, "subscriptions/:id/pause", responses: [200, 404, 429], pause)
     }
 
     // MARK: - Handlers
@@ -162,6 +163,21 @@ struct SubscriptionRoutes: Sendable {
         await deps.onChange(.upserted(s))
         return try .json(.ok, SubscriptionDTO(s))
     }
+
+    /// Stops deliveries until `enable`: the subscription is disabled with the reason "paused".
+    @Sendable func pause(_ request: Request, context: APIContext) async throws -> Response {
+        var s = try await load(context)
+        try deps.spendWrite(s.ownerKeyId)
+        let now = deps.now()
+        try await deps.subscriptions.setStatus(id: s.id, status: .disabled, reason: Self.pausedReason, at: now)
+        s.status = .disabled
+        s.disabledReason = Self.pausedReason
+        s.updatedAt = now
+        await deps.onChange(.upserted(s))
+        return try .json(.ok, SubscriptionDTO(s))
+    }
+
+    static let pausedReason = "paused"
 
     // MARK: - Helpers
 

@@ -14,9 +14,12 @@ public struct EventPipeline: Sendable {
     let logger: Logger
     /// Told after deliveries were enqueued (wakes an idle dispatcher).
     let onEnqueued: @Sendable () -> Void
+    /// Hears every event detected, matched or not (the console's live feed).
+    let feed: EventFeed?
 
     public init(deliveries: any DeliveryStore, subscriptions: any SubscriptionStore, live: LiveSubscriptions,
-                logger: Logger = Logger(label: "squawk.pipeline"), onEnqueued: @escaping @Sendable () -> Void = {}) {
+                logger: Logger = Logger(label: "squawk.pipeline"), feed: EventFeed? = nil, onEnqueued: @escaping @Sendable () -> Void = {}) {
+        self.feed = feed
         self.deliveries = deliveries
         self.subscriptions = subscriptions
         self.live = live
@@ -35,6 +38,7 @@ public struct EventPipeline: Sendable {
         let created = batch.isEmpty && commit == nil ? 0 : try await deliveries.enqueue(batch, now: now, commit: commit)
         Counter(label: "squawk_deliveries_enqueued_total").increment(by: created)
         if created > 0 { onEnqueued() }
+        feed?.publish(events)
         try await endFinishedFlights(batch, now: now)
         return created
     }
