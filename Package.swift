@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // MARK: - Upstream half
@@ -124,11 +125,25 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The web console (/console): server-rendered pages over the same API handlers.
+        .target(
+            name: "SquawkConsole",
+            dependencies: [
+                "SquawkCore", "SquawkStore", "SquawkServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SquawkApp",
             dependencies: [
                 "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS", "SquawkSimulator",
-                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer",
+                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer", "SquawkConsole",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -235,7 +250,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SquawkServiceTests",
-            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkTesting", "SquawkSQLite", "SquawkPostgres", "SquawkStore", "SquawkHTTP",
+            dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkConsole", "SquawkTesting", "SquawkSQLite", "SquawkPostgres", "SquawkStore", "SquawkHTTP",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Contracts"],
             swiftSettings: swiftSettings

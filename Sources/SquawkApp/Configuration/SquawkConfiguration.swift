@@ -66,6 +66,10 @@ public struct SquawkConfiguration: Sendable {
     public var logFormat = "text"
     // [metrics]
     public var metricsListen = "127.0.0.1:9464"
+    // [console]
+    public var consoleEnabled = true
+    public var consolePath = "/console"
+    public var consoleSessionMinutes = 30.0
 
     public init() {}
 
@@ -166,6 +170,11 @@ public struct SquawkConfiguration: Sendable {
                 \.secretsKey, secret: true),
         .string("metrics.listen", "HOST:PORT where Prometheus scrapes GET /metrics without a key (loopback by default; empty: no such listener). On the API port /metrics needs the admin key.",
                 \.metricsListen, check: { $0.isEmpty || SquawkConfiguration.hostPort($0) != nil ? nil : "must be HOST:PORT, e.g. 127.0.0.1:9464, or empty" }),
+        .bool("console.enabled", "Serve the web console (sign in with an API key).", \.consoleEnabled),
+        .string("console.path", "Where the web console is served.", \.consolePath,
+                check: { $0.range(of: "^/[a-z0-9_-]+$", options: .regularExpression) != nil && !["/v1", "/flifo", "/metrics", "/healthz", "/readyz"].contains($0)
+                    ? nil : "must be one path segment like /console (lower-case letters, digits, - or _), not one of the API's" }),
+        .double("console.session_minutes", "A console session ends after this long without a request.", \.consoleSessionMinutes, 1...1_440),
     ]
 
     /// The API connections' limits (`server.*_timeout_seconds`, `server.max_connections`).

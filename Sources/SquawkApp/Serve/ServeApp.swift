@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SquawkConsole
 import SquawkCore
 import SquawkHTTP
 import SquawkLiveAPI
@@ -57,15 +58,24 @@ public struct ServeApp: Sendable {
     }
 
     /// The HTTP API's router.
+    /// The HTTP API's router, with the console (`console.enabled`) over a second instance of the same API routes.
     public func router(live: LiveSubscriptions? = nil, flights: any LiveFlightDirectory = EmptyFlightDirectory(),
-                       onEnqueued: @escaping @Sendable () -> Void = {}, status: (any ServiceStatusProvider)? = nil,
-                       extra: (Router<APIContext>) -> Void = { _ in }) -> Router<APIContext> {
+                       onEnqueued: @escaping @Sendable () -> Void = {}, status: (any ServiceStatusProvider)? = nil, feed: EventFeed? = nil,
+                       extra: (Router<APIContext>) -> Void = { _ in }) async throws -> Router<APIContext> {
         var deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(adminKey),
                                    onChange: { change in live?.apply(change) }, deliveries: store, onEnqueued: onEnqueued,
                                    status: status)
         deps.limits = KeyLimits(maxSubscriptions: configuration.maxSubscriptionsPerKey,
                                 writesPerMinute: configuration.writesPerMinutePerKey)
         let router = APIRouter.make(deps, flights: flights).router
+        if configuration.consoleEnabled {
+            var settings = WebConsole.Configuration()
+            settings.path = configuration.consolePath
+            settings.sessionIdle = configuration.consoleSessionMinutes * 60
+            let console = try await WebConsole(configuration: settings, api: APIRouter.make(deps, flights: flights).router, flights: flights,
+                                            feed: feed, airports: rules.airports)
+            console.register(on: router)
+        }
         extra(router)
         return router
     }
@@ -80,6 +90,8 @@ public struct ServeApp: Sendable {
         public let upstream: LateUpstream
         public let transport: CurlTransport
         public let flsPoller: FLSPoller
+        /// Every detected event, for the console's live feed.
+        public let feed: EventFeed
         /// The FLS instances by name (the embedded one gets its client once the simulator listens).
         public let flsInstances: [FLSInstance]
     }
@@ -105,7 +117,8 @@ public struct ServeApp: Sendable {
                                                                 "reason": "\(event.reason)"])
                 if !operatorHook.isEmpty { await OperatorWebhook.send(event, to: operatorHook, transport: transport, logger: logger) }
             })
-        let pipeline = EventPipeline(deliveries: store, subscriptions: store, live: live, logger: logger,
+        let feed = EventFeed()
+        let pipeline = EventPipeline(deliveries: store, subscriptions: store, live: live, logger: logger, feed: feed,
                                      onEnqueued: { dispatcher.wake() })
         var pollerConfig = PollerConfiguration()
         pollerConfig.requestsPerMinute = c.requestsPerMinute
@@ -133,7 +146,7 @@ public struct ServeApp: Sendable {
                                   configuration: flsConfig, logger: logger,
                                   leadership: c.usesPostgres ? PollerLeadership(election: store, name: "poller/fls") : nil)
         return Parts(live: live, poller: poller, dispatcher: dispatcher, janitor: janitor, upstream: upstream, transport: transport,
-                     flsPoller: flsPoller, flsInstances: flsInstances)
+                     flsPoller: flsPoller, feed: feed, flsInstances: flsInstances)
     }
 
     /// Runs until SIGTERM/SIGINT. `announce` hears the banner lines once the API listens.
@@ -158,9 +171,9 @@ public struct ServeApp: Sendable {
                 transport: parts.transport)))
         }
         let app = Application(
-            router: router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
-                           status: CombinedStatus(poller: parts.poller, fls: parts.flsPoller),
-                           extra: { metrics.route(on: $0, adminKeyHash: KeyHash.sha256Hex(adminKey)) }),
+            router: try await router(live: parts.live, flights: parts.poller, onEnqueued: { parts.dispatcher.wake() },
+                                     status: CombinedStatus(poller: parts.poller, fls: parts.flsPoller), feed: parts.feed,
+                                     extra: { metrics.route(on: $0, adminKeyHash: KeyHash.sha256Hex(adminKey)) }),
             server: configuration.connectionLimits.server(),
             configuration: configuration.connectionLimits.applicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "squawk"),
