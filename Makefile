@@ -6,7 +6,7 @@
 SWIFT      ?= swift
 RUN_ARGS   ?=
 DEB_BUILD  := libcurl4-openssl-dev libsqlite3-dev pkg-config
-DEB_TEST   := python3 python3-venv curl postgresql
+DEB_TEST   := python3 python3-venv curl postgresql chromium chromium-driver
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-suites deps test-deps build release bench clean
@@ -38,7 +38,8 @@ run: deps
 	$(SWIFT) run squawk $(if $(RUN_ARGS),$(RUN_ARGS),serve)
 
 ## Every test: the Swift suites (the PostgreSQL ones in a throwaway cluster, unless
-## SQUAWK_TEST_POSTGRES_URL names a database), then schemathesis against a live `squawk serve`.
+## SQUAWK_TEST_POSTGRES_URL names a database), then schemathesis against a live `squawk serve`, then
+## the web console in headless Chromium (screenshots in .build/console-screenshots).
 test: test-deps
 	@if [ -n "$$SQUAWK_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-suites; \
 	else scripts/pg-test-cluster.sh $(MAKE) --no-print-directory test-suites; fi
@@ -47,6 +48,7 @@ test-suites:
 	$(SWIFT) build --build-tests
 	SQUAWK_PYTHON="$$(scripts/pydeps.sh)" $(SWIFT) test --parallel --skip-build
 	scripts/api-fuzz.sh .build/debug/squawk
+	scripts/console-browser.sh .build/debug/squawk
 
 bench: release
 	.build/release/squawk bench --help

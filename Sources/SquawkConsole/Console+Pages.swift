@@ -20,7 +20,7 @@ extension WebConsole {
     /// A whole page: `template` rendered with `data`, inside the layout.
     func page(_ template: String, title: String, session: ConsoleSessions.Session?, nav: String = "", _ data: [String: Any] = [:],
               status: HTTPResponse.Status = .ok, error: String? = nil) -> Response {
-        var context = data
+        var context = Self.clean(data)
         context["base"] = configuration.path
         context["title"] = title
         if let session {
@@ -40,6 +40,22 @@ extension WebConsole {
         headers[.contentType] = "text/html; charset=utf-8"
         for (name, value) in Self.securityHeaders { headers[name] = value }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `data` without its nil values (an absent optional in a `[String: Any]` would render as "nil"), at every depth.
+    static func clean(_ data: [String: Any]) -> [String: Any] {
+        func value(_ v: Any) -> Any? {
+            if v is NSNull { return nil }
+            let m = Mirror(reflecting: v)
+            if m.displayStyle == .optional {
+                guard let wrapped = m.children.first?.value else { return nil }
+                return value(wrapped)
+            }
+            if let d = v as? [String: Any] { return clean(d) }
+            if let a = v as? [[String: Any]] { return a.map(clean) }
+            return v
+        }
+        return data.compactMapValues(value)
     }
 
     // MARK: - Sign-in

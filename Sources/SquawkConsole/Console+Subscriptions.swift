@@ -36,7 +36,9 @@ extension WebConsole {
 
     static func row(_ o: [String: Any]) -> [String: Any] {
         let target = o["target"] as? [String: Any] ?? [:]
-        return ["id": o["id"] ?? "", "kind": target["kind"] ?? "", "target": target["id"] ?? "", "server": o["server"] as? String ?? "every server",
+        let kind = target["kind"] as? String ?? ""
+        let server = ["server", "fls_flight", "fls_club"].contains(kind) ? "" : "on " + (o["server"] as? String ?? "every server")
+        return ["id": o["id"] ?? "", "kind": kind, "target": target["id"] ?? "", "server": server,
                 "format": o["format"] ?? "", "endpoint": o["notifyEndpoint"] ?? "", "status": o["status"] ?? "",
                 "active": o["status"] as? String == "active", "reason": o["disabledReason"] as? String as Any,
                 "description": o["description"] as? String as Any, "events": (o["events"] as? [String] ?? []).joined(separator: ", ")]
@@ -103,8 +105,8 @@ extension WebConsole {
             guard answer.ok else {
                 return formPage(s, id: id, values: values, events: events, error: answer.message, errorField: answer.field, status: .unprocessableContent)
             }
-            let matching = await LiveMatch.count(kind: values["targetKind"] ?? "", id: values["targetId"] ?? "", server: values["server"],
-                                                 flights: flights.latestFlights() ?? [])
+            let live = await flights.latestFlights()
+            let matching = live.flatMap { LiveMatch.count(kind: values["targetKind"] ?? "", id: values["targetId"] ?? "", server: values["server"], flights: $0) }
             let watches = answer.object["watches"] as? String ?? "valid"
             let now = matching.map { "; \($0) flight\($0 == 1 ? "" : "s") match\($0 == 1 ? "es" : "") now" } ?? ""
             return formPage(s, id: id, values: values, events: events, check: "This would deliver \(watches)\(now).")

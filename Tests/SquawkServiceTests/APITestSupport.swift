@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SquawkConsole
 import SquawkCore
 import SquawkServer
 import SquawkSQLite
@@ -19,7 +20,7 @@ struct APIHarness {
     let routes: [RouteTable.Route]
 
     init(flights: any LiveFlightDirectory = EmptyFlightDirectory(), allowList: [String] = [], flsInstances: Set<String> = [],
-         configure: (inout APIDependencies) -> Void = { _ in }, extra: (Router<APIContext>) -> Void = { _ in }) async throws {
+         configure: (inout APIDependencies) -> Void = { _ in }, extra: (Router<APIContext>) -> Void = { _ in }, console: Bool = false) async throws {
         store = try SQLiteStore.temporary()
         try await store.insertKey(APIKeyRecord(id: "key_other", name: "other", prefix: "sqk_othe", hash: KeyHash.sha256Hex(Self.otherKey), createdAt: Date()))
         let rules = SubscriptionRules(endpointPolicy: EndpointPolicy(allowList: allowList.compactMap { IPRange(cidr: $0) }),
@@ -27,6 +28,9 @@ struct APIHarness {
         var deps = APIDependencies(subscriptions: store, keys: store, rules: rules, adminKeyHash: KeyHash.sha256Hex(Self.adminKey), deliveries: store)
         configure(&deps)
         let (router, routes) = APIRouter.make(deps, flights: flights)
+        if console {
+            try await WebConsole(api: APIRouter.make(deps, flights: flights).router, flights: flights, feed: nil).register(on: router)
+        }
         extra(router)
         self.routes = routes
         app = Application(router: router)
