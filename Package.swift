@@ -158,7 +158,7 @@ let package = Package(
             name: "SquawkBenchmarks",
             dependencies: [
                 "SquawkCore", "SquawkHTTP", "SquawkLiveAPI", "SquawkFLS", "SquawkSimulator",
-                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer",
+                "SquawkStore", "SquawkSQLite", "SquawkPostgres", "SquawkServer", "SquawkConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

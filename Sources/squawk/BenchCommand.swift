@@ -8,7 +8,7 @@ import SquawkBenchmarks
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks (build with -c release first).",
-        subcommands: [Transport.self, Dispatch.self, Chat.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self, API.self])
+        subcommands: [Transport.self, Dispatch.self, Chat.self, Outbox.self, Simulator.self, Detection.self, Diff.self, Match.self, Store.self, FLS.self, API.self, ConsolePages.self])
 
     /// `squawk bench transport --url U`: the libcurl transport posting 1 KiB JSON bodies.
     struct Transport: AsyncParsableCommand {
@@ -170,6 +170,22 @@ struct BenchCommand: AsyncParsableCommand {
             bench.subscriptions = subscriptions
             bench.connections = connections
             bench.threads = threads
+            bench.seconds = seconds
+            print(try await bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        }
+    }
+
+    /// `squawk bench console`: the console's heaviest pages over a full store.
+    struct ConsolePages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "console",
+            abstract: "Server-side time of the console's overview, subscriptions list (1,000 in the store) and delivery log (10,000 rows) (needs wrk and curl).")
+        @Option(help: "Subscriptions in the store.") var subscriptions = 1_000
+        @Option(help: "Deliveries in one subscription's log.") var deliveries = 10_000
+        @Option(help: "Seconds per page.") var seconds = 5
+        func run() async throws {
+            var bench = ConsoleBenchmark()
+            bench.subscriptions = subscriptions
+            bench.deliveries = deliveries
             bench.seconds = seconds
             print(try await bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         }

@@ -14,6 +14,7 @@ enum ServeBanner {
             // A generated key is shown (the newcomer needs it); a configured one is the operator's secret.
             adminKeyGenerated ? "admin API key: \(adminKey)  (generated, kept in \(c.dataDirectory)/admin.key)" : "admin API key: the one configured in api.admin_key",
         ]
+        if c.consoleEnabled { out.append("web console: \(base)\(c.consolePath)  (sign in with an API key)") }
         out += notices.map { "note: \($0)" }
         out += [
             "",
