@@ -24,7 +24,8 @@ extension WebConsole {
         context["base"] = configuration.path
         context["title"] = title
         if let session {
-            context["signedIn"] = ["label": session.label, "admin": session.admin, "csrf": session.csrf]
+            context["signedIn"] = ["label": session.label, "admin": session.admin, "csrf": session.csrf,
+                                   "tenant": session.tenant.map { ["id": $0.id, "name": $0.name] } as Any]
             context["csrf"] = session.csrf
             context["admin"] = session.admin
             if let flash = sessions.takeFlash(session.id) {
@@ -90,8 +91,8 @@ extension WebConsole {
 
     func overview(_ request: Request, _ context: APIContext) async throws -> Response {
         let s = try signedIn(request)
-        async let statusAnswer = api.call(.get, "/v1/status", key: s.key, context: context)
-        async let activityAnswer = api.call(.get, "/v1/activity?minutes=60", key: s.key, context: context)
+        async let statusAnswer = api.call(.get, "/v1/status", session: s, context: context)
+        async let activityAnswer = api.call(.get, "/v1/activity?minutes=60", session: s, context: context)
         let (status, activity) = await (statusAnswer, activityAnswer)
         var data: [String: Any] = [:]
         if status.ok {
@@ -140,6 +141,34 @@ extension WebConsole {
         if s < 120 { return "\(s) s" }
         if s < 7_200 { return "\(s / 60) min" }
         return "\(s / 3600) h \(s % 3600 / 60) min"
+    }
+
+    /// The admin chooses whose subscriptions and deliveries the console shows (`Squawk-Tenant`); empty: the admin's own.
+    func chooseTenant(_ request: Request, _ context: APIContext) async throws -> Response {
+        let (s, form) = try await checkedForm(request, context)
+        guard s.admin else { throw ConsoleRefusal("only the admin key may look at another key's subscriptions") }
+        var tenant: ConsoleSessions.Tenant?
+        if let id = form.value("tenant") {
+            let keys = await api.call(.get, "/v1/keys", key: s.key, context: context)
+            guard let k = keys.list.first(where: { $0["id"] as? String == id && ($0["revokedAt"] as? String) == nil }) else {
+                return redirect(configuration.path + "/subscriptions", s, flash: .init(text: "no active key \(id)", error: true))
+            }
+            tenant = .init(id: id, name: k["name"] as? String ?? id)
+        }
+        sessions.setTenant(s.id, tenant)
+        return redirect(configuration.path + "/subscriptions", s,
+                        flash: .init(text: tenant.map { "Showing the subscriptions of \($0.name) (\($0.id))." } ?? "Showing your own subscriptions.", error: false))
+    }
+
+    /// The admin's tenant choices for the subscriptions page.
+    func tenantChoices(_ s: ConsoleSessions.Session, _ context: APIContext) async -> [[String: Any]]? {
+        guard s.admin else { return nil }
+        let keys = await api.call(.get, "/v1/keys", key: s.key, context: context)
+        return [["id": "", "name": "admin (own)", "selected": s.tenant == nil]]
+            + keys.list.filter { ($0["revokedAt"] as? String) == nil }.map { k in
+                let id = k["id"] as? String ?? ""
+                return ["id": id, "name": "\(k["name"] as? String ?? "") (\(k["prefix"] as? String ?? "")…)", "selected": s.tenant?.id == id]
+            }
     }
 
     // MARK: - Keys

@@ -21,7 +21,9 @@ extension WebConsole {
                 if name != "cursor" && name != "targetId" { filters["\(name)_\(v)"] = true }
             }
         }
-        let answer = await api.call(.get, "/v1/subscriptions?" + query.joined(separator: "&"), key: s.key, context: context)
+        async let listAnswer = api.call(.get, "/v1/subscriptions?" + query.joined(separator: "&"), session: s, context: context)
+        async let choices = tenantChoices(s, context)
+        let (answer, tenants) = await (listAnswer, choices)
         guard answer.ok else { return page("message", title: "Subscriptions", session: s, nav: "subscriptions", ["message": answer.message], status: .badRequest) }
         let rows = answer.list.map(Self.row)
         var next: String?
@@ -29,7 +31,7 @@ extension WebConsole {
             next = "?" + (query.dropFirst().filter { !$0.hasPrefix("cursor=") } + ["cursor=\(Self.path(cursor))"]).joined(separator: "&")
         }
         return page("subscriptions", title: "Subscriptions", session: s, nav: "subscriptions",
-                    ["rows": rows, "empty": rows.isEmpty, "next": next as Any, "filters": filters,
+                    ["rows": rows, "empty": rows.isEmpty, "next": next as Any, "filters": filters, "tenants": tenants as Any, "hasTenants": tenants != nil,
                      "kinds": TargetKind.allCases.map { ["value": $0.rawValue, "selected": filters["kind"] as? String == $0.rawValue] },
                      "formats": PayloadFormat.allCases.map { ["value": $0.rawValue, "selected": filters["format"] as? String == $0.rawValue] }])
     }
@@ -52,7 +54,7 @@ extension WebConsole {
     func editSubscription(_ request: Request, _ context: APIContext) async throws -> Response {
         let s = try signedIn(request)
         let id = try context.parameters.require("id")
-        let answer = await api.call(.get, "/v1/subscriptions/\(Self.path(id))", key: s.key, context: context)
+        let answer = await api.call(.get, "/v1/subscriptions/\(Self.path(id))", session: s, context: context)
         guard answer.ok else { return page("message", title: "Subscription", session: s, nav: "subscriptions", ["message": answer.message], status: .notFound) }
         let o = answer.object
         let target = o["target"] as? [String: Any] ?? [:]
@@ -101,7 +103,7 @@ extension WebConsole {
             // The dry run validates the whole subscription as a create would (for an edit too).
             var full = body.filter { !($0.value is NSNull) }
             if id != nil, full["target"] == nil { full["target"] = ["kind": values["targetKind"] ?? "", "id": values["targetId"] ?? ""] }
-            let answer = await api.call(.post, "/v1/subscriptions?dryRun=true", key: s.key, json: full, context: context)
+            let answer = await api.call(.post, "/v1/subscriptions?dryRun=true", session: s, json: full, context: context)
             guard answer.ok else {
                 return formPage(s, id: id, values: values, events: events, error: answer.message, errorField: answer.field, status: .unprocessableContent)
             }
@@ -112,8 +114,8 @@ extension WebConsole {
             return formPage(s, id: id, values: values, events: events, check: "This would deliver \(watches)\(now).")
         }
         let answer = id == nil
-            ? await api.call(.post, "/v1/subscriptions", key: s.key, json: body, context: context)
-            : await api.call(.patch, "/v1/subscriptions/\(Self.path(id!))", key: s.key, json: body, context: context)
+            ? await api.call(.post, "/v1/subscriptions", session: s, json: body, context: context)
+            : await api.call(.patch, "/v1/subscriptions/\(Self.path(id!))", session: s, json: body, context: context)
         guard answer.ok, let saved = answer.object["id"] as? String else {
             return formPage(s, id: id, values: values, events: events, error: answer.message, errorField: answer.field,
                             status: answer.status == 404 ? .notFound : .unprocessableContent)
@@ -132,8 +134,8 @@ extension WebConsole {
         let q = request.uri.queryParameters
         if let status = q["status"], !status.isEmpty { query += "&status=\(Self.path(String(status)))" }
         if let cursor = q["cursor"], !cursor.isEmpty { query += "&cursor=\(Self.path(String(cursor)))" }
-        async let subAnswer = api.call(.get, "/v1/subscriptions/\(Self.path(id))", key: s.key, context: context)
-        async let logAnswer = api.call(.get, "/v1/subscriptions/\(Self.path(id))/deliveries?\(query)", key: s.key, context: context)
+        async let subAnswer = api.call(.get, "/v1/subscriptions/\(Self.path(id))", session: s, context: context)
+        async let logAnswer = api.call(.get, "/v1/subscriptions/\(Self.path(id))/deliveries?\(query)", session: s, context: context)
         let (sub, log) = await (subAnswer, logAnswer)
         guard sub.ok else { return page("message", title: "Subscription", session: s, nav: "subscriptions", ["message": sub.message], status: .notFound) }
         let deliveries = log.list.map { d -> [String: Any] in
@@ -162,24 +164,24 @@ extension WebConsole {
         var done: String
         var secret: String?
         switch action {
-        case "pause": answer = await api.call(.post, at + "/pause", key: s.key, context: context); done = "Paused: nothing is delivered until you enable it."
-        case "enable": answer = await api.call(.post, at + "/enable", key: s.key, context: context); done = "Enabled."
-        case "test": answer = await api.call(.post, at + "/test", key: s.key, context: context); done = "A test event is on its way."
+        case "pause": answer = await api.call(.post, at + "/pause", session: s, context: context); done = "Paused: nothing is delivered until you enable it."
+        case "enable": answer = await api.call(.post, at + "/enable", session: s, context: context); done = "Enabled."
+        case "test": answer = await api.call(.post, at + "/test", session: s, context: context); done = "A test event is on its way."
         case "rotate":
-            answer = await api.call(.post, at + "/rotate-secret", key: s.key, context: context)
+            answer = await api.call(.post, at + "/rotate-secret", session: s, context: context)
             done = "New signing secret (shown only now). The previous one stays valid for 24 hours."
             secret = answer.object["secret"] as? String
         case "recover":
             guard let since = form.value("since") else {
                 return redirect(back, s, flash: .init(text: "say since when to recover (a time or unix seconds)", error: true))
             }
-            answer = await api.call(.post, at + "/recover?since=\(Self.path(since))", key: s.key, context: context)
+            answer = await api.call(.post, at + "/recover?since=\(Self.path(since))", session: s, context: context)
             done = "Requeued \(answer.object["requeued"] as? Int ?? 0) failed deliveries."
         case "delete":
             guard form.value("confirm") == id else {
                 return redirect(back, s, flash: .init(text: "to delete, type the subscription's id (\(id)) in the box", error: true))
             }
-            answer = await api.call(.delete, at, key: s.key, context: context)
+            answer = await api.call(.delete, at, session: s, context: context)
             if answer.ok { return redirect(configuration.path + "/subscriptions", s, flash: .init(text: "Subscription \(id) deleted.", error: false)) }
             done = ""
         default:
@@ -191,8 +193,8 @@ extension WebConsole {
     func delivery(_ request: Request, _ context: APIContext) async throws -> Response {
         let s = try signedIn(request)
         let id = try context.parameters.require("id")
-        async let deliveryAnswer = api.call(.get, "/v1/deliveries/\(Self.path(id))", key: s.key, context: context)
-        async let payloadAnswer = api.call(.get, "/v1/deliveries/\(Self.path(id))/payload", key: s.key, context: context)
+        async let deliveryAnswer = api.call(.get, "/v1/deliveries/\(Self.path(id))", session: s, context: context)
+        async let payloadAnswer = api.call(.get, "/v1/deliveries/\(Self.path(id))/payload", session: s, context: context)
         let (d, payload) = await (deliveryAnswer, payloadAnswer)
         guard d.ok else { return page("message", title: "Delivery", session: s, nav: "subscriptions", ["message": d.message], status: .notFound) }
         let o = d.object
@@ -216,7 +218,7 @@ extension WebConsole {
     func redeliver(_ request: Request, _ context: APIContext) async throws -> Response {
         let (s, _) = try await checkedForm(request, context)
         let id = try context.parameters.require("id")
-        let answer = await api.call(.post, "/v1/deliveries/\(Self.path(id))/redeliver", key: s.key, context: context)
+        let answer = await api.call(.post, "/v1/deliveries/\(Self.path(id))/redeliver", session: s, context: context)
         return redirect(configuration.path + "/deliveries/" + Self.path(id), s,
                         flash: answer.ok ? .init(text: "Queued for delivery again.", error: false) : .init(text: answer.message, error: true))
     }

@@ -70,6 +70,7 @@ public struct WebConsole: Sendable {
         g.post("signout") { r, c in try await self.signOut(r, c) }
         g.get("static/:file") { _, c in try self.asset(c) }
         g.get("subscriptions") { r, c in try await self.subscriptions(r, c) }
+        g.post("tenant") { r, c in try await self.chooseTenant(r, c) }
         g.get("subscriptions/new") { r, c in try await self.newSubscription(r, c) }
         g.post("subscriptions") { r, c in try await self.submitSubscription(r, c, id: nil) }
         g.get("subscriptions/:id") { r, c in try await self.subscription(r, c) }

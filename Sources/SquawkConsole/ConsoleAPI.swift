@@ -24,9 +24,17 @@ public struct ConsoleAPI: Sendable {
         var field: String? { object["field"] as? String }
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, key: String, json: [String: Any]? = nil, context: APIContext) async -> Answer {
+    /// A request as the signed-in session: its key, and for the admin the tenant it looks at.
+    func call(_ method: HTTPRequest.Method, _ path: String, session: ConsoleSessions.Session, json: [String: Any]? = nil,
+              context: APIContext) async -> Answer {
+        await call(method, path, key: session.key, tenant: session.tenant?.id, json: json, context: context)
+    }
+
+    func call(_ method: HTTPRequest.Method, _ path: String, key: String, tenant: String? = nil, json: [String: Any]? = nil,
+              context: APIContext) async -> Answer {
         var headers = HTTPFields()
         headers[.authorization] = "Bearer \(key)"
+        if let tenant { headers[.squawkTenant] = tenant }
         var body = ByteBuffer()
         if let json, let data = try? JSONSerialization.data(withJSONObject: json) {
             headers[.contentType] = "application/json"

@@ -18,6 +18,13 @@ public final class ConsoleSessions: Sendable {
         var lastSeen: Date
         /// A one-time message for the next page (after a redirect).
         var flash: Flash?
+        /// The admin's: the tenant whose subscriptions the console shows (nil: the admin's own).
+        public internal(set) var tenant: Tenant?
+    }
+
+    public struct Tenant: Sendable {
+        public var id: String
+        public var name: String
     }
 
     public struct Flash: Sendable {
@@ -65,6 +72,8 @@ public final class ConsoleSessions: Sendable {
     }
 
     public func end(_ id: String) { sessions.withLockedValue { $0[id] = nil } }
+
+    func setTenant(_ id: String, _ tenant: Tenant?) { sessions.withLockedValue { $0[id]?.tenant = tenant } }
 
     func setFlash(_ id: String, _ flash: Flash?) { sessions.withLockedValue { $0[id]?.flash = flash } }
 

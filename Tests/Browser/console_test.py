@@ -207,7 +207,14 @@ def main():
         key = wait("the new key, shown once", lambda: css("#shown-secret").text)
         assert key.startswith("sqk_"), key
         shot("keys")
-        # The admin's overview counts every tenant's deliveries (A's test event and its redelivery).
+        # The admin looks at tenant A's subscriptions.
+        driver.get(console + "/subscriptions")
+        assert sub_id not in driver.page_source, "the admin's own list"
+        css("#tenant option[value='%s']" % a["id"]).click()  # the select submits itself
+        wait("tenant A's subscriptions", lambda: sub_id in driver.page_source and css("#viewing").text == "tenant A")
+        # The admin's own overview counts every tenant's deliveries (A's test event and its redelivery).
+        css("#tenant option[value='']").click()
+        wait("the admin's own list again", lambda: sub_id not in driver.page_source)
         driver.get(console)
         delivered = int(re.search(r"(\d+) delivered", css("p.legend").text).group(1))
         assert delivered >= 2, css("p.legend").text

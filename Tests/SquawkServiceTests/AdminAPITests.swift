@@ -105,4 +105,48 @@ struct AdminAPITests {
             }
         }
     }
+
+    @Test("Squawk-Tenant: the admin key acts for a tenant key (sees, changes and creates its subscriptions); a tenant may not use it; an unknown or revoked key is a 404")
+    func actAsTenant() async throws {
+        let h = try await APIHarness()
+        try await h.app.test(.router) { client in
+            let tenant = APIHarness.headers(key: APIHarness.otherKey)
+            let id = try await client.execute(uri: "/v1/subscriptions", method: .post, headers: tenant, body: APIHarness.json(createBody())) { r in
+                #expect(r.status == .created)
+                return try #require(try r.object()["id"] as? String)
+            }
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: APIHarness.headers()) { r in
+                #expect(r.status == .notFound, "without the header the admin sees its own")
+            }
+            let asTenant = APIHarness.headers(key: APIHarness.adminKey, [(.squawkTenant, "key_other")])
+            try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: asTenant) { r in #expect(r.status == .ok) }
+            let listed = try await client.execute(uri: "/v1/subscriptions", method: .get, headers: asTenant) { r in
+                try #require(try r.object()["data"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+            }
+            #expect(listed == [id])
+            try await client.execute(uri: "/v1/subscriptions/\(id)/pause", method: .post, headers: asTenant) { r in #expect(r.status == .ok) }
+            #expect(try await h.store.get(id: id, owner: "key_other")?.status == .disabled)
+            let made = try await client.execute(uri: "/v1/subscriptions", method: .post, headers: asTenant, body: APIHarness.json(createBody(callsign: "AAL1"))) { r in
+                try #require(try r.object()["id"] as? String)
+            }
+            #expect(try await h.store.get(id: made, owner: "key_other") != nil, "created for the tenant")
+            try await client.execute(uri: "/v1/keys", method: .get, headers: asTenant) { r in #expect(r.status == .forbidden, "acting as a tenant, not as the admin") }
+            try await client.execute(uri: "/v1/subscriptions", method: .get,
+                                     headers: APIHarness.headers(key: APIHarness.otherKey, [(.squawkTenant, "admin")])) { r in
+                #expect(r.status == .forbidden)
+                let code = try r.problemCode()
+                #expect(code == "admin_only")
+            }
+            try await client.execute(uri: "/v1/subscriptions", method: .get, headers: APIHarness.headers(key: APIHarness.otherKey, [(.squawkTenant, "key_other")])) { r in
+                #expect(r.status == .ok, "a key naming itself is itself")
+            }
+            try await client.execute(uri: "/v1/subscriptions", method: .get, headers: APIHarness.headers(key: APIHarness.adminKey, [(.squawkTenant, "key_nobody")])) { r in
+                #expect(r.status == .notFound)
+                let code = try r.problemCode()
+                #expect(code == "tenant_not_found")
+            }
+            _ = try await h.store.revokeKey(id: "key_other", at: Date())
+            try await client.execute(uri: "/v1/subscriptions", method: .get, headers: asTenant) { r in #expect(r.status == .notFound, "a revoked key") }
+        }
+    }
 }

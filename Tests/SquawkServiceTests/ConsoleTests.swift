@@ -113,7 +113,7 @@ struct ConsoleTests {
         }
     }
 
-    @Test("another key's subscription is not found; the keys page is the admin's; signing out ends the session")
+    @Test("another key's subscription is not found; the keys page is the admin's, who may look at a tenant's subscriptions; signing out ends the session")
     func isolation() async throws {
         let h = try await Self.harness()
         try await h.app.test(.router) { client in
@@ -132,6 +132,17 @@ struct ConsoleTests {
             let deleted = try await tenant.post("/console/subscriptions/\(id)/delete", [("_csrf", tenantCSRF), ("confirm", id)])
             #expect(deleted.status == .seeOther)
             #expect(try await h.store.get(id: id, owner: "admin") != nil, "the API said not found; nothing was deleted")
+            // The admin looks at the tenant's subscriptions; the tenant may not choose a tenant.
+            let mine = try await tenant.post("/console/subscriptions", Self.form(tenantCSRF, intent: "save"))
+            let theirs = try #require(mine.headers[.location]?.split(separator: "/").last.map(String.init))
+            #expect(!String(buffer: try await admin.get("/console/subscriptions").body).contains(theirs))
+            #expect(try await admin.post("/console/tenant", [("_csrf", csrf), ("tenant", "key_other")]).status == .seeOther)
+            let viewing = String(buffer: try await admin.get("/console/subscriptions").body)
+            #expect(viewing.contains(theirs) && viewing.contains("viewing"))
+            #expect(try await admin.get("/console/subscriptions/\(theirs)").status == .ok)
+            #expect(try await tenant.post("/console/tenant", [("_csrf", tenantCSRF), ("tenant", "key_other")]).status == .forbidden)
+            #expect(try await admin.post("/console/tenant", [("_csrf", csrf), ("tenant", "")]).status == .seeOther)
+            #expect(!String(buffer: try await admin.get("/console/subscriptions").body).contains(theirs))
             #expect(try await tenant.post("/console/signout", [("_csrf", tenantCSRF)]).status == .seeOther)
             #expect(try await tenant.get("/console").status == .seeOther, "the session ended")
         }

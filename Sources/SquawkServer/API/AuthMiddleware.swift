@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SquawkCore
 import SquawkStore
@@ -27,9 +28,21 @@ public struct AuthMiddleware: RouterMiddleware {
         let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         let hash = KeyHash.sha256Hex(key)
         var context = context
+        let tenant = request.headers[.squawkTenant]
         if let admin = adminKeyHash, Self.constantTimeEqual(hash, admin) {
             context.owner = Self.adminOwner
+            if let tenant, tenant != Self.adminOwner {
+                // The admin acting for a tenant (as Stripe-Account does for a platform): every
+                // route then sees and changes that key's subscriptions and deliveries.
+                guard try await keys.listKeys().contains(where: { $0.id == tenant && $0.revokedAt == nil }) else {
+                    throw APIError(.notFound, "tenant_not_found", "no active API key with id \(tenant) (Squawk-Tenant)", field: "Squawk-Tenant")
+                }
+                context.owner = tenant
+            }
         } else if let record = try await keys.key(hash: hash) {
+            guard tenant == nil || tenant == record.id else {
+                throw APIError(.forbidden, "admin_only", "only the admin key may act for another key (Squawk-Tenant)", field: "Squawk-Tenant")
+            }
             context.owner = record.id
         } else {
             throw APIError(.unauthorized, "unauthorized", "the API key is not valid or was revoked")
@@ -44,4 +57,9 @@ public struct AuthMiddleware: RouterMiddleware {
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
     }
+}
+
+extension HTTPField.Name {
+    /// `Squawk-Tenant: key_…`: the admin key acts for that tenant key.
+    public static let squawkTenant = HTTPField.Name("Squawk-Tenant")!
 }
