@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import SquawkCore
 import SquawkServer
@@ -11,9 +12,12 @@ import Testing
 /// The routes the console needs and API users get too: keys (admin only), pause, activity, payload.
 @Suite("Keys, pause, activity and payload API")
 struct AdminAPITests {
-    @Test("keys: the admin creates (key shown once), lists, revokes; the new key works until revoked; a tenant key gets 403; bad input is a 422")
+    @Test("keys: the admin creates (key shown once), lists, revokes; the new key works until revoked, and its subscriptions leave the matcher; a tenant key gets 403; bad input is a 422")
     func keys() async throws {
-        let h = try await APIHarness()
+        let changes = NIOLockedValueBox<[String: SubscriptionStatus]>([:])
+        let h = try await APIHarness(configure: { deps in
+            deps.onChange = { change in if case .upserted(let s) = change { changes.withLockedValue { $0[s.id] = s.status } } }
+        })
         try await h.app.test(.router) { client in
             let created = try await client.execute(uri: "/v1/keys", method: .post, headers: APIHarness.headers(), body: APIHarness.json(#"{"name": "ops bot"}"#)) { r in
                 #expect(r.status == .created)
@@ -43,7 +47,11 @@ struct AdminAPITests {
                     #expect(r.status == .unprocessableContent, "\(body)")
                 }
             }
+            let owned = try await client.execute(uri: "/v1/subscriptions", method: .post, headers: APIHarness.headers(key: key),
+                                                 body: APIHarness.json(createBody())) { r in try #require(try r.object()["id"] as? String) }
+            #expect(changes.withLockedValue { $0[owned] } == .active)
             try await client.execute(uri: "/v1/keys/\(id)", method: .delete, headers: APIHarness.headers()) { r in #expect(r.status == .noContent) }
+            #expect(changes.withLockedValue { $0[owned] } == .disabled, "the matcher was told the key's subscription is paused")
             try await client.execute(uri: "/v1/keys/\(id)", method: .delete, headers: APIHarness.headers()) { r in #expect(r.status == .notFound) }
             try await client.execute(uri: "/v1/subscriptions", method: .get, headers: APIHarness.headers(key: key)) { r in #expect(r.status == .unauthorized) }
         }

@@ -68,6 +68,13 @@ struct KeyRoutes: Sendable {
         } catch is KeyAdminError {
             throw APIError.notFound("API key \(id)")
         }
+        // The store paused the key's subscriptions: the matcher hears of each at once.
+        var after: String?
+        repeat {
+            let page = try await deps.subscriptions.list(SubscriptionQuery(ownerKeyId: id, after: after, limit: 1_000))
+            for s in page.items { await deps.onChange(.upserted(s)) }
+            after = page.nextCursor
+        } while after != nil
         return Response(status: .noContent)
     }
 }
