@@ -134,9 +134,11 @@ struct EndToEndTests {
         }
         try await LoopbackServer.withServer(router) { port in
             let expected = try await CrashRecoveryTests.fillOutbox(db: db, receiverPort: port, events: 3_000)
-            let args = ["serve", "--port", "0", "--db", db, "--set", "delivery.lease_seconds=2", "--set", "simulator.flights=0",
+            // A lease a loaded machine's sends fit in: a send is cut at its claim's end less a
+            // margin, and a cut-off send the receiver already had is (rightly) sent again.
+            let args = ["serve", "--port", "0", "--db", db, "--set", "delivery.lease_seconds=10", "--set", "simulator.flights=0",
                         "--set", "api.allow_list=127.0.0.0/8"]
-            let (first, _) = try Self.launch(args, dir: dir, name: "serve1")
+            let (first, firstLog) = try Self.launch(args, dir: dir, name: "serve1")
             try await CrashRecoveryTests.wait("the first deliveries", seconds: 60) { received.unique >= 300 }
             let atSignal = received.unique
             first.terminate()  // SIGTERM
@@ -148,11 +150,18 @@ struct EndToEndTests {
             #expect(stopTook < .seconds(15), "stopped within the shutdown grace")
             #expect(atSignal < 3_000, "deliveries were still queued when SIGTERM came")
 
-            let (second, _) = try Self.launch(args, dir: dir, name: "serve2")
+            let (second, secondLog) = try Self.launch(args, dir: dir, name: "serve2")
             defer { second.terminate(); second.waitUntilExit() }
             try await CrashRecoveryTests.wait("every event", seconds: 90) { received.contains(all: expected) }
             print("graceful shutdown: \(atSignal) delivered at SIGTERM, \(atStop) when the process had exited, stop took \(stopTook); \(received.total - received.unique) duplicates")
             #expect(received.total == received.unique, "an orderly stop acknowledges what it sent: no duplicates")
+            if received.total != received.unique {
+                // What the dispatchers said (timeouts, hand-backs, failed acknowledgements), for whoever reads the failure.
+                for log in [firstLog, secondLog] {
+                    let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                    for line in text.split(separator: "\n") where line.contains("warning") || line.contains("error") { print("\(log.lastPathComponent): \(line)") }
+                }
+            }
         }
     }
 }
