@@ -29,7 +29,9 @@ extension SQLiteStore: APIKeyStore {
     }
 
     public func revokeKey(id: String, at: Date) async throws -> Bool {
-        try await write { db in
+        // Its subscriptions are paused below.
+        defer { readCache.removeAll() }
+        return try await write { db in
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at.timeIntervalSince1970, id])
             guard db.changesCount > 0 else { return false }

@@ -173,7 +173,7 @@ extension SQLiteStore: DeliveryStore {
     /// and the failure clocks it moves.
     public func complete(_ completions: [DeliveryCompletion]) async throws {
         guard !completions.isEmpty else { return }
-        try await write { db in
+        let disabled = try await write { db -> [String] in
             let fetched = try Self.fetchDeliveries(db, ids: Array(Set(completions.map(\.attempt.deliveryId))))
             let plan = CompletionPlan(completions, current: fetched.mapValues(\.delivery))
             // Saved in the order they changed; a finished delivery that was first in its ordering
@@ -202,7 +202,9 @@ extension SQLiteStore: DeliveryStore {
                         .execute(arguments: [at.timeIntervalSince1970, subscriptionId])
                 }
             }
+            return plan.disables.map(\.subscriptionId)
         }
+        if !disabled.isEmpty { readCache.remove(disabled) }
     }
 
     /// The delivery, if it belongs to one of `owner`'s subscriptions.

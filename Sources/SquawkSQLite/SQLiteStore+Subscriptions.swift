@@ -11,7 +11,8 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
     /// points at `subscription.id` (its own `subscriptionId` is not consulted). It is deleted with
     /// its subscription, so after a delete the same key creates afresh.
     public func create(_ subscription: Subscription, secret: SigningSecret, idempotency: IdempotencyRecord?) async throws -> (Subscription, created: Bool) {
-        try await write { db in
+        defer { readCache.remove([subscription.id]) }
+        return try await write { db in
             if let idempotency {
                 let previous = try Row.fetchOne(
                     db, sql: "SELECT request_hash, subscription_id FROM idempotency_keys WHERE owner_key_id = ? AND idempotency_key = ?",
@@ -40,7 +41,31 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
     }
 
     public func get(id: String, owner: String) async throws -> Subscription? {
-        try await read { db in try Self.fetchSubscription(db, id: id, owner: owner) }
+        try await cached(id: id, owner: owner)?.subscription
+    }
+
+    public func detail(id: String, owner: String, now: Date) async throws -> (Subscription, [SecretDates])? {
+        guard let e = try await cached(id: id, owner: owner) else { return nil }
+        return (e.subscription, e.secrets.filter { $0.expiresAt.map { $0 > now } ?? true })
+    }
+
+    /// From ``SubscriptionReadCache``, or read (subscription and secret dates together) and kept.
+    private func cached(id: String, owner: String) async throws -> SubscriptionReadCache.Entry? {
+        if let e = readCache.entry(id, owner: owner) { return e }
+        let generation = readCache.generation
+        let loaded = ContinuousClock.now
+        let entry = try await read { db -> SubscriptionReadCache.Entry? in
+            guard let s = try Self.fetchSubscription(db, id: id, owner: owner) else { return nil }
+            let secrets = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT created_at, expires_at FROM subscription_secrets WHERE subscription_id = ?
+                ORDER BY expires_at IS NULL DESC, created_at DESC
+                """), arguments: [id]).prefix(SigningSecret.maxLive).map {
+                SecretDates(createdAt: Date(timeIntervalSince1970: $0[0]), expiresAt: ($0[1] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+            return SubscriptionReadCache.Entry(subscription: s, secrets: Array(secrets), loaded: loaded)
+        }
+        if let entry { readCache.store(entry, generation: generation) }
+        return entry
     }
 
     /// `owner_key_id = ? [AND filters] AND id > after ORDER BY id LIMIT limit + 1`; the extra row
@@ -68,6 +93,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
 
     public func update(_ subscription: Subscription) async throws {
         let s = subscription
+        defer { readCache.remove([s.id]) }
         try await write { db in
             try db.execute(sql: """
                 UPDATE subscriptions SET events = ?, notify_endpoint = ?, format = ?, description = ?, metadata = ?,
@@ -86,7 +112,8 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
 
     /// Deletes the subscription; its secrets and idempotency records go with it (`ON DELETE CASCADE`).
     public func delete(id: String, owner: String) async throws -> Bool {
-        try await write { db in
+        defer { readCache.remove([id]) }
+        return try await write { db in
             try db.execute(sql: "DELETE FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner])
             return db.changesCount > 0
         }
@@ -96,6 +123,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
     /// expired at `newSecret.createdAt` (including that one, for a rotation without overlap) are
     /// deleted, and `newSecret` is inserted as current.
     public func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws {
+        defer { readCache.remove([id]) }
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM subscriptions WHERE id = ? AND owner_key_id = ?", arguments: [id, owner]) != nil else {
                 throw StoreError(.notFound, "no such subscription")
@@ -123,6 +151,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
 
     /// Sets status and reason (whatever the owner) and `updated_at = at`; `.notFound` when absent.
     public func setStatus(id: String, status: SubscriptionStatus, reason: String?, at: Date) async throws {
+        defer { readCache.remove([id]) }
         try await write { db in
             try db.execute(sql: "UPDATE subscriptions SET status = ?, disabled_reason = ?, updated_at = ? WHERE id = ?",
                            arguments: [status.rawValue, reason, at.timeIntervalSince1970, id])
@@ -173,6 +202,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
     // MARK: - Secrets at rest
 
     public func resealSecrets(with newSealer: SecretSealer?) async throws -> Int {
+        defer { readCache.removeAll() }
         let sealer = self.sealer
         return try await write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT subscription_id, secret FROM subscription_secrets")

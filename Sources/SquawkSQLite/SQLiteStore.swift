@@ -26,6 +26,8 @@ public final class SQLiteStore: Sendable {
     private let ownedDirectory: URL?
     /// Encrypts webhook secrets at rest (`secrets.key`); nil: stored as issued.
     public let sealer: SecretSealer?
+    /// Subscriptions read by id lately (SubscriptionReadCache.swift).
+    let readCache = SubscriptionReadCache()
 
     // MARK: - Process settings
 

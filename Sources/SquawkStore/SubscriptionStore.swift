@@ -89,6 +89,9 @@ public protocol SubscriptionStore: Sendable {
     func rotateSecret(id: String, owner: String, newSecret: SigningSecret, previousExpiresAt: Date) async throws
     /// The secrets still valid at `now`, current first.
     func secrets(subscriptionId: String, now: Date) async throws -> [SigningSecret]
+    /// One owner's subscription with the dates of its secrets valid at `now` (what `GET
+    /// /v1/subscriptions/{id}` shows); by default ``get(id:owner:)`` then ``secrets(subscriptionId:now:)``.
+    func detail(id: String, owner: String, now: Date) async throws -> (Subscription, [SecretDates])?
     /// Sets status (and reason) for a subscription regardless of owner (delivery layer, expiry).
     func setStatus(id: String, status: SubscriptionStatus, reason: String?, at: Date) async throws
     /// Every active subscription, for building the matcher (streamed in batches by backends that can).
@@ -97,4 +100,23 @@ public protocol SubscriptionStore: Sendable {
     func count() async throws -> Int
     /// Number of `owner`'s subscriptions, any status.
     func count(owner: String) async throws -> Int
+}
+
+/// When a live signing secret was made and when it stops being valid (nil: the current one),
+/// without its value.
+public struct SecretDates: Sendable, Hashable {
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public init(createdAt: Date, expiresAt: Date?) {
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+extension SubscriptionStore {
+    /// ``get(id:owner:)`` then ``secrets(subscriptionId:now:)``; SQLite answers from memory.
+    public func detail(id: String, owner: String, now: Date) async throws -> (Subscription, [SecretDates])? {
+        guard let s = try await get(id: id, owner: owner) else { return nil }
+        return (s, try await secrets(subscriptionId: id, now: now).map { SecretDates(createdAt: $0.createdAt, expiresAt: $0.expiresAt) })
+    }
 }

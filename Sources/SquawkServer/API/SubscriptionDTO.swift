@@ -152,6 +152,11 @@ struct SecretInfoDTO: Encodable, Sendable, Hashable {
         expiresAt = s.expiresAt
     }
 
+    init(createdAt: Date, expiresAt: Date?) {
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
     enum CodingKeys: String, CodingKey { case createdAt, expiresAt }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -100,9 +100,13 @@ struct SubscriptionRoutes: Sendable {
     }
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Response {
-        let s = try await load(context)
+        let owner = try context.requireOwner()
+        let id = try context.parameters.require("id")
+        guard let (s, secrets) = try await deps.subscriptions.detail(id: id, owner: owner, now: deps.now()) else {
+            throw APIError.notFound("subscription \(id)")
+        }
         var dto = SubscriptionDTO(s)
-        dto.secrets = try await deps.subscriptions.secrets(subscriptionId: s.id, now: deps.now()).map(SecretInfoDTO.init)
+        dto.secrets = secrets.map { SecretInfoDTO(createdAt: $0.createdAt, expiresAt: $0.expiresAt) }
         return try .json(.ok, dto)
     }
 
