@@ -21,6 +21,10 @@ struct DirectJSONTests {
         return Subscription(id: "sub_\(i)", ownerKeyId: "key_\(i % 7)", target: SubscriptionTarget(kind: pick(kinds), id: pick(["KLAX", "DAL*", pick(texts)])),
                             server: rng.next() % 2 == 0 ? nil : pick(["Expert Server", "casual"]), events: Set(events), filters: filters,
                             notifyEndpoint: "https://hooks.example.com/\(i)?q=\(pick(["a", "ü", "%20"]))", format: pick(PayloadFormat.allCases),
+                            delivery: rng.next() % 2 == 0 ? DeliveryOptions() : DeliveryOptions(
+                                maxPerMinute: Int(rng.next() % 60) + 1, maxAge: rng.next() % 2 == 0 ? nil : 900,
+                                mentions: rng.next() % 2 == 0 ? nil : Mentions(roles: ["123"], users: [pick(texts)], events: [.takeoff, .flightOnline]),
+                                card: rng.next() % 3 == 0 ? .live : nil),
                             description: rng.next() % 2 == 0 ? nil : pick(texts), metadata: metadata,
                             status: rng.next() % 5 == 0 ? .disabled : .active, disabledReason: rng.next() % 5 == 0 ? pick(texts) : nil,
                             createdAt: created, updatedAt: created.addingTimeInterval(Double(rng.next() % 1000)),
@@ -32,13 +36,19 @@ struct DirectJSONTests {
         var rng = SplitMix64(seed: 0xD1EC7)
         var page: [SubscriptionDTO] = []
         for i in 0..<2_000 {
-            let dto = SubscriptionDTO(Self.subscription(i, using: &rng), secret: i % 10 == 0 ? "whsec_\(i)" : nil)
-            #expect(dto.json.jsonBytes == Array(try JSONEncoder.api.encode(dto)), "subscription \(i)")
+            var dto = SubscriptionDTO(Self.subscription(i, using: &rng), secret: i % 10 == 0 ? "whsec_\(i)" : nil)
+            if i % 3 == 0 {
+                dto.secrets = (0..<Int(rng.next() % 4)).map { n in
+                    SecretInfoDTO(createdAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(n) * 3_600.5),
+                                  expiresAt: n == 0 ? nil : Date(timeIntervalSince1970: 1_800_000_000 + Double(n)))
+                }
+            }
+            #expect(dto.jsonBytes == Array(try JSONEncoder.api.encode(dto)), "subscription \(i)")
             page.append(dto)
         }
         let list = SubscriptionListDTO(data: page, nextCursor: "sub_1999")
-        #expect(list.json.jsonBytes == Array(try JSONEncoder.api.encode(list)))
+        #expect(list.jsonBytes == Array(try JSONEncoder.api.encode(list)))
         let empty = SubscriptionListDTO(data: [], nextCursor: nil)
-        #expect(empty.json.jsonBytes == Array(try JSONEncoder.api.encode(empty)))
+        #expect(empty.jsonBytes == Array(try JSONEncoder.api.encode(empty)))
     }
 }

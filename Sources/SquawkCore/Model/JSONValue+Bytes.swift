@@ -53,7 +53,7 @@ extension JSONValue {
         out.append(0x7D)
     }
 
-    static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+    public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out += [0x6E, 0x75, 0x6C, 0x6C]; return }
         if n.rounded() == n, abs(n) < 1e15 {
             out += Array(String(Int64(n)).utf8)
@@ -65,7 +65,7 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
         s.withUTF8 { bytes in

@@ -83,32 +83,102 @@ struct SubscriptionDTO: Encodable, Sendable {
 
 /// An answer written by the core's direct JSON writer rather than `JSONEncoder`: the same bytes
 /// (keys sorted, ISO 8601 dates, explicit nulls), at a fraction of the cost on the hot read routes.
+/// An answer written straight to bytes: the same bytes as `JSONEncoder.api` (sorted keys), without
+/// building a tree first (writing is most of a list's cost; DirectJSONTests compares the two).
 protocol DirectJSON {
-    var json: JSONValue { get }
+    func writeJSON(into out: inout [UInt8])
+}
+
+extension DirectJSON {
+    var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        writeJSON(into: &out)
+        return out
+    }
 }
 
 extension SubscriptionDTO: DirectJSON {
-    var json: JSONValue {
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        func date(_ value: Date?) -> JSONValue { value.map { .string(ISO8601.format($0)) } ?? .null }
-        var o: [String: JSONValue] = [
-            "id": .string(id), "target": .object(["kind": .string(target.kind.rawValue), "id": .string(target.id)]),
-            "server": text(server), "events": .array(events.map(JSONValue.string)), "notifyEndpoint": .string(notifyEndpoint),
-            "format": .string(format), "description": text(description), "metadata": .object(metadata.mapValues(JSONValue.string)),
-            "status": .string(status), "disabledReason": text(disabledReason), "createdAt": date(createdAt), "updatedAt": date(updatedAt),
-            "expiresAt": date(expiresAt), "filters": .null,
-            "maxPerMinute": maxPerMinute.map { .number(Double($0)) } ?? .null, "maxAge": maxAge.map { .number(Double($0)) } ?? .null,
-            "mentions": .null, "card": text(card),
-        ]
-        if let mentions, let bytes = try? JSONEncoder.api.encode(mentions), let value = try? JSONValue.parse(Array(bytes)) { o["mentions"] = value }
-        // Filters are rare and nested: through their Codable form.
-        if let filters, let bytes = try? JSONEncoder.api.encode(filters), let value = try? JSONValue.parse(Array(bytes)) { o["filters"] = value }
-        if let secret { o["secret"] = .string(secret) }
-        if let secrets {
-            o["secrets"] = .array(secrets.map { .object(["createdAt": date($0.createdAt), "expiresAt": date($0.expiresAt)]) })
+    /// The members in sorted key order, each written as `JSONEncoder.api` would.
+    func writeJSON(into out: inout [UInt8]) {
+        var first = true
+        func key(_ name: String) {
+            out.append(first ? 0x7B : 0x2C)
+            first = false
+            JSONValue.writeString(name, into: &out)
+            out.append(0x3A)
         }
-        return .object(o)
+        func text(_ value: String?) {
+            if let value { JSONValue.writeString(value, into: &out) } else { out += Self.null }
+        }
+        func date(_ value: Date?) { text(value.map(ISO8601.format)) }
+        func number(_ value: Int?) {
+            if let value { JSONValue.writeNumber(Double(value), into: &out) } else { out += Self.null }
+        }
+        /// Rare and nested: through their Codable form.
+        func coded(_ value: (some Encodable)?) {
+            if let value, let bytes = try? JSONEncoder.api.encode(value), let parsed = try? JSONValue.parse(Array(bytes)) {
+                parsed.write(into: &out)
+            } else { out += Self.null }
+        }
+        key("card"); text(card)
+        key("createdAt"); date(createdAt)
+        key("description"); text(description)
+        key("disabledReason"); text(disabledReason)
+        key("events")
+        out.append(0x5B)
+        for (i, e) in events.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONValue.writeString(e, into: &out)
+        }
+        out.append(0x5D)
+        key("expiresAt"); date(expiresAt)
+        key("filters"); coded(filters)
+        key("format"); text(format)
+        key("id"); text(id)
+        key("maxAge"); number(maxAge)
+        key("maxPerMinute"); number(maxPerMinute)
+        key("mentions"); coded(mentions)
+        key("metadata")
+        out.append(0x7B)
+        for (i, k) in metadata.keys.sorted().enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONValue.writeString(k, into: &out)
+            out.append(0x3A)
+            JSONValue.writeString(metadata[k]!, into: &out)
+        }
+        out.append(0x7D)
+        key("notifyEndpoint"); text(notifyEndpoint)
+        if let secret { key("secret"); text(secret) }
+        if let secrets {
+            key("secrets")
+            out.append(0x5B)
+            for (i, s) in secrets.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out += Self.createdAtKey
+                date(s.createdAt)
+                out += Self.expiresAtKey
+                date(s.expiresAt)
+                out.append(0x7D)
+            }
+            out.append(0x5D)
+        }
+        key("server"); text(server)
+        key("status"); text(status)
+        key("target")
+        out += Self.targetIdKey
+        JSONValue.writeString(target.id, into: &out)
+        out += Self.targetKindKey
+        JSONValue.writeString(target.kind.rawValue, into: &out)
+        out.append(0x7D)
+        key("updatedAt"); date(updatedAt)
+        out.append(0x7D)
     }
+
+    static let null = Array("null".utf8)
+    static let createdAtKey = Array(#"{"createdAt":"#.utf8)
+    static let expiresAtKey = Array(#","expiresAt":"#.utf8)
+    static let targetIdKey = Array(#"{"id":"#.utf8)
+    static let targetKindKey = Array(#","kind":"#.utf8)
 }
 
 /// `GET /v1/subscriptions` answer.
@@ -116,7 +186,16 @@ struct SubscriptionListDTO: Encodable, Sendable, DirectJSON {
     var data: [SubscriptionDTO]
     var nextCursor: String?
 
-    var json: JSONValue { .object(["data": .array(data.map(\.json)), "nextCursor": nextCursor.map(JSONValue.string) ?? .null]) }
+    func writeJSON(into out: inout [UInt8]) {
+        out += Array(#"{"data":["#.utf8)
+        for (i, s) in data.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            s.writeJSON(into: &out)
+        }
+        out += Array(#"],"nextCursor":"#.utf8)
+        if let nextCursor { JSONValue.writeString(nextCursor, into: &out) } else { out += SubscriptionDTO.null }
+        out.append(0x7D)
+    }
 
     enum CodingKeys: String, CodingKey { case data, nextCursor }
     func encode(to encoder: any Encoder) throws {

@@ -281,7 +281,10 @@ extension Response {
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable & DirectJSON) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.json.jsonBytes)))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1_024)
+        value.writeJSON(into: &bytes)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
