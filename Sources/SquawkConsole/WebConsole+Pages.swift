@@ -34,6 +34,7 @@ extension WebConsole {
         }
         if let error { context["flash"] = ["text": error, "error": true] }
         context["nav_" + nav] = true
+        context = Self.clean(context)
         let content = templates.render(context, withTemplate: template) ?? "template \(template) is missing"
         context["content"] = content
         let html = templates.render(context, withTemplate: "layout") ?? content
