@@ -261,30 +261,8 @@ public struct PayloadRenderer: Sendable {
 
     static func encode(_ v: JSONValue) -> [UInt8] { v.jsonBytes }
 
-    /// `d` in UTC as ISO 8601 to the second (`2025-11-24T16:00:00Z`), fractions dropped: what
-    /// `Date.ISO8601FormatStyle()` writes, without its cost on every delivery.
-    static func timestamp(_ d: Date) -> String {
-        let seconds = Int(d.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = CivilDate.civilFromDays(days)
-        guard (0...9_999).contains(year) else { return d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)) }
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        func two(_ n: Int, then separator: Character?) {
-            out.append(UInt8(ascii: "0") + UInt8(n / 10))
-            out.append(UInt8(ascii: "0") + UInt8(n % 10))
-            if let separator { out.append(separator.asciiValue!) }
-        }
-        two(year / 100, then: nil)
-        two(year % 100, then: "-")
-        two(month, then: "-")
-        two(day, then: "T")
-        two(secondOfDay / 3_600, then: ":")
-        two(secondOfDay / 60 % 60, then: ":")
-        two(secondOfDay % 60, then: "Z")
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// `d` in UTC as ISO 8601 to the second (`2025-11-24T16:00:00Z`), fractions dropped.
+    static func timestamp(_ d: Date) -> String { ISO8601.format(d) }
 
     static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 

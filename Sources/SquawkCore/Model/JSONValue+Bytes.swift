@@ -53,6 +53,18 @@ extension JSONValue {
         out.append(0x7D)
     }
 
+    /// Appends `items` as a JSON array, each written by `element`.
+    public static func writeArray<T>(_ items: some Sequence<T>, into out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+        out.append(0x5B)
+        var first = true
+        for item in items {
+            if !first { out.append(0x2C) }
+            first = false
+            element(item, &out)
+        }
+        out.append(0x5D)
+    }
+
     public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out += [0x6E, 0x75, 0x6C, 0x6C]; return }
         if n.rounded() == n, abs(n) < 1e15 {

@@ -332,39 +332,29 @@ public enum ISO8601 {
     }
 
     /// `2026-01-01T00:00:00Z` (UTC, whole seconds, fractions dropped): computed by hand for years
-    /// 1583–9999 (every API answer formats several dates; Foundation's format style was a large
+    /// 1583–9999 with ``CivilDate`` (every API answer and payload formats dates; Foundation's format style was a large
     /// part of writing one), through Foundation otherwise (it counts earlier dates in the Julian
     /// calendar). Tests compare the two on many dates.
     public static func format(_ d: Date) -> String {
         let t = d.timeIntervalSince1970
         guard t.isFinite, t >= -12_212_553_600, t < 253_402_300_800 else { return foundationFormat(d) }
-        let seconds = Int64(t.rounded(.down))
+        let seconds = Int(t.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let second = seconds - days * 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.civilFromDays(days)
         var out: [UInt8] = []
         out.reserveCapacity(20)
-        func digits(_ v: Int64, _ count: Int) {
-            var divisor: Int64 = 1
+        func digits(_ v: Int, _ count: Int, then separator: UInt8) {
+            var divisor = 1
             for _ in 1..<count { divisor *= 10 }
-            var v = v
             while divisor > 0 {
-                out.append(UInt8(48 + v / divisor))
-                v %= divisor
+                out.append(UInt8(48 + v / divisor % 10))
                 divisor /= 10
             }
+            out.append(separator)
         }
-        digits(year, 4); out.append(0x2D); digits(month, 2); out.append(0x2D); digits(day, 2); out.append(0x54)
-        digits(second / 3_600, 2); out.append(0x3A); digits(second % 3_600 / 60, 2); out.append(0x3A); digits(second % 60, 2); out.append(0x5A)
+        digits(year, 4, then: 0x2D); digits(month, 2, then: 0x2D); digits(day, 2, then: 0x54)
+        digits(second / 3_600, 2, then: 0x3A); digits(second % 3_600 / 60, 2, then: 0x3A); digits(second % 60, 2, then: 0x5A)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -124,13 +124,7 @@ extension SubscriptionDTO: DirectJSON {
         key("createdAt"); date(createdAt)
         key("description"); text(description)
         key("disabledReason"); text(disabledReason)
-        key("events")
-        out.append(0x5B)
-        for (i, e) in events.enumerated() {
-            if i > 0 { out.append(0x2C) }
-            JSONValue.writeString(e, into: &out)
-        }
-        out.append(0x5D)
+        key("events"); JSONValue.writeArray(events, into: &out) { JSONValue.writeString($0, into: &$1) }
         key("expiresAt"); date(expiresAt)
         key("filters"); coded(filters)
         key("format"); text(format)
@@ -151,16 +145,13 @@ extension SubscriptionDTO: DirectJSON {
         if let secret { key("secret"); text(secret) }
         if let secrets {
             key("secrets")
-            out.append(0x5B)
-            for (i, s) in secrets.enumerated() {
-                if i > 0 { out.append(0x2C) }
+            JSONValue.writeArray(secrets, into: &out) { s, out in
                 out += Self.createdAtKey
-                date(s.createdAt)
+                JSONValue.writeString(ISO8601.format(s.createdAt), into: &out)
                 out += Self.expiresAtKey
-                date(s.expiresAt)
+                if let e = s.expiresAt { JSONValue.writeString(ISO8601.format(e), into: &out) } else { out += Self.null }
                 out.append(0x7D)
             }
-            out.append(0x5D)
         }
         key("server"); text(server)
         key("status"); text(status)
@@ -187,12 +178,9 @@ struct SubscriptionListDTO: Encodable, Sendable, DirectJSON {
     var nextCursor: String?
 
     func writeJSON(into out: inout [UInt8]) {
-        out += Array(#"{"data":["#.utf8)
-        for (i, s) in data.enumerated() {
-            if i > 0 { out.append(0x2C) }
-            s.writeJSON(into: &out)
-        }
-        out += Array(#"],"nextCursor":"#.utf8)
+        out += Array(#"{"data":"#.utf8)
+        JSONValue.writeArray(data, into: &out) { $0.writeJSON(into: &$1) }
+        out += Array(#","nextCursor":"#.utf8)
         if let nextCursor { JSONValue.writeString(nextCursor, into: &out) } else { out += SubscriptionDTO.null }
         out.append(0x7D)
     }
