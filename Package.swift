@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "SquawkServiceTests",
             dependencies: ["SquawkCore", "SquawkServer", "SquawkApp", "SquawkConsole", "SquawkTesting", "SquawkSQLite", "SquawkPostgres", "SquawkStore", "SquawkHTTP",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                           .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Contracts"],
             swiftSettings: swiftSettings
         ),

@@ -51,9 +51,13 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
 
     /// From ``SubscriptionReadCache``, or read (subscription and secret dates together) and kept.
     private func cached(id: String, owner: String) async throws -> SubscriptionReadCache.Entry? {
+        if writer is DatabasePool, readCache.checkDue() {
+            // Another connection's commits move the writer connection's data_version; ours do not.
+            let version = try? await writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
+            readCache.checked(dataVersion: version ?? nil)
+        }
         if let e = readCache.entry(id, owner: owner) { return e }
         let generation = readCache.generation
-        let loaded = ContinuousClock.now
         let entry = try await read { db -> SubscriptionReadCache.Entry? in
             guard let s = try Self.fetchSubscription(db, id: id, owner: owner) else { return nil }
             let secrets = try Row.fetchAll(db.cachedStatement(sql: """
@@ -62,7 +66,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
                 """), arguments: [id]).prefix(SigningSecret.maxLive).map {
                 SecretDates(createdAt: Date(timeIntervalSince1970: $0[0]), expiresAt: ($0[1] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
-            return SubscriptionReadCache.Entry(subscription: s, secrets: Array(secrets), loaded: loaded)
+            return SubscriptionReadCache.Entry(subscription: s, secrets: Array(secrets))
         }
         if let entry { readCache.store(entry, generation: generation) }
         return entry

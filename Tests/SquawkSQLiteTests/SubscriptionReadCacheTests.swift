@@ -85,7 +85,7 @@ struct SubscriptionReadCacheTests {
         }
     }
 
-    @Test("a change written by another process on the same file is seen within the cache's lifetime")
+    @Test("a change committed through another connection to the same file is seen once the data version is next checked")
     func otherProcess() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-cache-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -96,11 +96,36 @@ struct SubscriptionReadCacheTests {
         _ = try await serving.create(Self.subscription(1), secret: SigningSecret(secret: "whsec_x", createdAt: Self.t0), idempotency: nil)
         #expect(try await serving.get(id: "sub_cache1", owner: "key_a")?.status == .active)
         try await other.setStatus(id: "sub_cache1", status: .disabled, reason: "from the CLI", at: Self.t0)
-        let deadline = ContinuousClock.now + SubscriptionReadCache.ttl + .seconds(5)
+        let deadline = ContinuousClock.now + SubscriptionReadCache.checkInterval + .seconds(5)
         while try await serving.get(id: "sub_cache1", owner: "key_a")?.status != .disabled {
-            #expect(ContinuousClock.now < deadline, "not seen within the cache's lifetime")
+            #expect(ContinuousClock.now < deadline, "not seen after the next data version check")
             if ContinuousClock.now >= deadline { return }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    @Test("the data version check: at most one per interval, none while one runs; a moved or unknown version drops every entry")
+    func dataVersionCheck() {
+        let cache = SubscriptionReadCache()
+        let t = ContinuousClock.now
+        let entry = SubscriptionReadCache.Entry(subscription: Self.subscription(1), secrets: [])
+        #expect(cache.checkDue(now: t))
+        #expect(!cache.checkDue(now: t), "one check at a time")
+        cache.checked(dataVersion: 7, now: t)
+        cache.store(entry, generation: cache.generation)
+        #expect(!cache.checkDue(now: t + .milliseconds(100)), "not due within the interval")
+        #expect(cache.checkDue(now: t + SubscriptionReadCache.checkInterval))
+        cache.checked(dataVersion: 7, now: t + SubscriptionReadCache.checkInterval)
+        #expect(cache.entry("sub_cache1", owner: "key_a") != nil, "an unchanged version keeps the entries")
+        #expect(cache.entry("sub_cache1", owner: "key_b") == nil, "another owner never gets it")
+        #expect(cache.checkDue(now: t + SubscriptionReadCache.checkInterval * 2))
+        let before = cache.generation
+        cache.checked(dataVersion: 8, now: t + SubscriptionReadCache.checkInterval * 2)
+        #expect(cache.entry("sub_cache1", owner: "key_a") == nil, "a moved version drops it")
+        #expect(cache.generation != before, "and a read that overlapped the check is not kept")
+        cache.store(entry, generation: cache.generation)
+        #expect(cache.checkDue(now: t + SubscriptionReadCache.checkInterval * 3))
+        cache.checked(dataVersion: nil, now: t + SubscriptionReadCache.checkInterval * 3)
+        #expect(cache.entry("sub_cache1", owner: "key_a") == nil, "a failed check drops it too")
     }
 }

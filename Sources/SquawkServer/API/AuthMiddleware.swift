@@ -22,10 +22,9 @@ public struct AuthMiddleware: RouterMiddleware {
     public static let adminOwner = "admin"
 
     public func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let header = request.headers[.authorization], let key = Self.bearerToken(header) else {
             throw APIError(.unauthorized, "unauthorized", "send an API key as Authorization: Bearer <key>")
         }
-        let key = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         let hash = KeyHash.sha256Hex(key)
         var context = context
         let tenant = request.headers[.squawkTenant]
@@ -48,6 +47,22 @@ public struct AuthMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, "unauthorized", "the API key is not valid or was revoked")
         }
         return try await next(request, context)
+    }
+
+    /// The token of `Bearer <token>` (scheme in any case, blanks around the token dropped), or
+    /// nil for another scheme. Read byte by byte: it runs on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count >= scheme.count else { return nil }
+        for i in scheme.indices {
+            let b = bytes[i]
+            guard (0x41...0x5A).contains(b) ? b | 0x20 == scheme[i] : b == scheme[i] else { return nil }
+        }
+        var start = scheme.count, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
