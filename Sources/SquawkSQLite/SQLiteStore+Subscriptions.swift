@@ -51,11 +51,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
 
     /// From ``SubscriptionReadCache``, or read (subscription and secret dates together) and kept.
     private func cached(id: String, owner: String) async throws -> SubscriptionReadCache.Entry? {
-        if writer is DatabasePool, readCache.checkDue() {
-            // Another connection's commits move the writer connection's data_version; ours do not.
-            let version = try? await writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
-            readCache.checked(dataVersion: version ?? nil)
-        }
+        await checkOtherConnections()
         if let e = readCache.entry(id, owner: owner) { return e }
         let generation = readCache.generation
         let entry = try await read { db -> SubscriptionReadCache.Entry? in
@@ -70,6 +66,22 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
         }
         if let entry { readCache.store(entry, generation: generation) }
         return entry
+    }
+
+    /// The read cache's generation: every write of this store that changes a subscription or
+    /// its secrets moves it, and so does another connection's commit once seen.
+    public func readVersion() async -> UInt64? {
+        await checkOtherConnections()
+        return readCache.generation
+    }
+
+    /// Drops the read cache when another connection committed since the last check (at most
+    /// one check per ``SubscriptionReadCache/checkInterval``).
+    private func checkOtherConnections() async {
+        guard writer is DatabasePool, readCache.checkDue() else { return }
+        // Another connection's commits move the writer connection's data_version; its own do not.
+        let version = try? await writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") }
+        readCache.checked(dataVersion: version ?? nil)
     }
 
     /// `owner_key_id = ? [AND filters] AND id > after ORDER BY id LIMIT limit + 1`; the extra row
@@ -192,6 +204,7 @@ extension SQLiteStore: SubscriptionStore, SecretResealing {
     /// benchmarks. All or nothing: any failure rolls the whole batch back.
     public func createBatch(_ items: [(Subscription, SigningSecret)]) async throws {
         let items = items.map { Pair(subscription: $0.0, secret: $0.1) }
+        defer { readCache.remove(items.map(\.subscription.id)) }
         try await write { db in
             for item in items { try Self.insert(db, item.subscription, secret: item.secret, sealer: self.sealer) }
         }

@@ -92,6 +92,11 @@ public protocol SubscriptionStore: Sendable {
     /// One owner's subscription with the dates of its secrets valid at `now` (what `GET
     /// /v1/subscriptions/{id}` shows); by default ``get(id:owner:)`` then ``secrets(subscriptionId:now:)``.
     func detail(id: String, owner: String, now: Date) async throws -> (Subscription, [SecretDates])?
+    /// A number that moves whenever any subscription or secret may have changed (through any
+    /// connection or process), or nil when the store cannot promise that (several instances may
+    /// write). Taken before the reads an answer is built from, it says when that answer may be
+    /// served again unchanged.
+    func readVersion() async -> UInt64?
     /// Sets status (and reason) for a subscription regardless of owner (delivery layer, expiry).
     func setStatus(id: String, status: SubscriptionStatus, reason: String?, at: Date) async throws
     /// Every active subscription, for building the matcher (streamed in batches by backends that can).
@@ -114,6 +119,9 @@ public struct SecretDates: Sendable, Hashable {
 }
 
 extension SubscriptionStore {
+    /// No promise: answers are built afresh each time.
+    public func readVersion() async -> UInt64? { nil }
+
     /// ``get(id:owner:)`` then ``secrets(subscriptionId:now:)``; SQLite answers from memory.
     public func detail(id: String, owner: String, now: Date) async throws -> (Subscription, [SecretDates])? {
         guard let s = try await get(id: id, owner: owner) else { return nil }

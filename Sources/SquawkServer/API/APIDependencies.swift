@@ -32,6 +32,8 @@ public struct APIDependencies: Sendable {
     }
     /// The write budget of each key, shared by every copy of these dependencies.
     private(set) var writes: WriteLimiter
+    /// Subscription answers kept while the store's version stands, shared by every copy.
+    public var rendered = RenderedAnswers()
 
     public init(
         subscriptions: any SubscriptionStore, keys: any APIKeyStore, rules: SubscriptionRules, adminKeyHash: String?,

@@ -95,19 +95,37 @@ struct SubscriptionRoutes: Sendable {
             guard let f = PayloadFormat(rawValue: String(format)) else { throw APIError(.badRequest, "invalid_query", "format must be one of \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", "))", field: "format") }
             query.format = f
         }
-        let page = try await deps.subscriptions.list(query)
-        return try .json(.ok, SubscriptionListDTO(data: page.items.map { SubscriptionDTO($0) }, nextCursor: page.nextCursor))
+        return try await rendered(.list(query), now: deps.now()) {
+            let page = try await deps.subscriptions.list(query)
+            return (SubscriptionListDTO(data: page.items.map { SubscriptionDTO($0) }, nextCursor: page.nextCursor), nil)
+        }
     }
 
     @Sendable func get(_ request: Request, context: APIContext) async throws -> Response {
         let owner = try context.requireOwner()
         let id = try context.parameters.require("id")
-        guard let (s, secrets) = try await deps.subscriptions.detail(id: id, owner: owner, now: deps.now()) else {
-            throw APIError.notFound("subscription \(id)")
+        let now = deps.now()
+        return try await rendered(.detail(owner: owner, id: id), now: now) {
+            guard let (s, secrets) = try await deps.subscriptions.detail(id: id, owner: owner, now: now) else {
+                throw APIError.notFound("subscription \(id)")
+            }
+            var dto = SubscriptionDTO(s)
+            dto.secrets = secrets.map { SecretInfoDTO(createdAt: $0.createdAt, expiresAt: $0.expiresAt) }
+            // The answer changes when the first listed secret expires.
+            return (dto, secrets.compactMap(\.expiresAt).min())
         }
-        var dto = SubscriptionDTO(s)
-        dto.secrets = secrets.map { SecretInfoDTO(createdAt: $0.createdAt, expiresAt: $0.expiresAt) }
-        return try .json(.ok, dto)
+    }
+
+    /// A `200` JSON answer: the kept body of `key` when the store's version has not moved since
+    /// it was read (``RenderedAnswers``), else `read`'s value written and kept.
+    private func rendered<Value: DirectJSON>(_ key: RenderedAnswers.Key, now: Date,
+                                             _ read: () async throws -> (Value, validUntil: Date?)) async throws -> Response {
+        let version = await deps.subscriptions.readVersion()
+        if let version, let body = deps.rendered.body(key, version: version, now: now) { return .json(.ok, body: body) }
+        let (value, validUntil) = try await read()
+        let body = Response.jsonBody(value)
+        if let version { deps.rendered.keep(key, version: version, validUntil: validUntil, body: body) }
+        return .json(.ok, body: body)
     }
 
     @Sendable func update(_ request: Request, context: APIContext) async throws -> Response {
@@ -279,12 +297,20 @@ extension Request {
 extension Response {
     /// A JSON response with the API's encoder.
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable & DirectJSON) throws -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
+        .json(status, body: jsonBody(value))
+    }
+
+    static func jsonBody(_ value: some DirectJSON) -> ByteBuffer {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1_024)
         value.writeJSON(into: &bytes)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return ByteBuffer(bytes: bytes)
+    }
+
+    static func json(_ status: HTTPResponse.Status, body: ByteBuffer) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
