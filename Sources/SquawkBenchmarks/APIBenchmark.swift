@@ -12,7 +12,10 @@ import SquawkStore
 /// duration, so the ratios say what Squawk's own work costs per request.
 ///
 /// The API runs over a fresh SQLite file holding `subscriptions` subscriptions of the admin key
-/// (GET by id picks one at random per request); `POST` creates durable subscriptions.
+/// (GET by id picks one at random per request); the list is read as a dashboard does (the same
+/// first page, answered from ``RenderedAnswers`` while nothing changes) and as pages never read
+/// before (random size and cursor: the store read and the writing every time); `POST` creates
+/// durable subscriptions.
 public struct APIBenchmark: Sendable {
     public var subscriptions = 1_000
     public var connections = 32
@@ -29,6 +32,8 @@ public struct APIBenchmark: Sendable {
         public var p50: Double
         public var p99: Double
         public var non2xx: Int
+        /// Bytes read per answer (headers included), from wrk's transfer rate.
+        public var bytesPerAnswer: Double
     }
 
     public struct Result: Sendable, CustomStringConvertible {
@@ -40,12 +45,12 @@ public struct APIBenchmark: Sendable {
 
         public var description: String {
             var lines = ["api: wrk, \(connections) connections, \(seconds) s each, SQLite store (durable writes)"]
-            lines.append("  route                         req/s   p50 ms   p99 ms  non-2xx  vs bare")
+            lines.append("  route                         req/s   p50 ms   p99 ms  non-2xx  bytes/answer  vs bare")
             let bare = rate("bare")
             for r in runs {
                 let name = r.name.padding(toLength: 27, withPad: " ", startingAt: 0)
-                lines.append("  " + name + String(format: "%8.0f %8.2f %8.2f %8d %7.0f %%", r.requestsPerSecond, r.p50, r.p99, r.non2xx,
-                                                  r.requestsPerSecond / bare * 100))
+                lines.append("  " + name + String(format: "%8.0f %8.2f %8.2f %8d %13.0f %7.0f %%", r.requestsPerSecond, r.p50, r.p99, r.non2xx,
+                                                  r.bytesPerAnswer, r.requestsPerSecond / bare * 100))
             }
             lines.append("  goals: GET by id ≥ 60 % of bare, GET list ≥ 30 %, POST ≥ 5,000/s, p99 ≤ 10 ms")
             return lines.joined(separator: "\n")
@@ -103,8 +108,10 @@ public struct APIBenchmark: Sendable {
             let byID = try wrkRun("GET /v1/subscriptions/{id}", base, script: scripts.getByID)
             progress("GET /v1/subscriptions")
             let list = try wrkRun("GET /v1/subscriptions", base + "/v1/subscriptions", script: scripts.auth)
+            progress("GET /v1/subscriptions, a new page each time")
+            let pages = try wrkRun("GET list, new pages", base, script: scripts.pages)
             progress("POST /v1/subscriptions")
-            return [byID, list, try wrkRun("POST /v1/subscriptions", base + "/v1/subscriptions", script: scripts.create)]
+            return [byID, list, pages, try wrkRun("POST /v1/subscriptions", base + "/v1/subscriptions", script: scripts.create)]
         }
         let runs = bareRuns + apiRuns
         return Result(runs: runs, connections: connections, seconds: seconds)
@@ -129,6 +136,8 @@ public struct APIBenchmark: Sendable {
     struct Scripts {
         let auth: String
         let getByID: String
+        /// Pages of 1-200 after a random id: almost every one is read and written afresh.
+        let pages: String
         let create: String
 
         init(directory: URL, ids: [String]) throws {
@@ -142,6 +151,13 @@ public struct APIBenchmark: Sendable {
             getByID = try write("get.lua", """
                 ids = {\(ids.map { "\"\($0)\"" }.joined(separator: ","))}
                 request = function() return wrk.format("GET", "/v1/subscriptions/" .. ids[math.random(#ids)]) end
+
+                """)
+            pages = try write("pages.lua", """
+                ids = {\(ids.map { "\"\($0)\"" }.joined(separator: ","))}
+                request = function()
+                  return wrk.format("GET", "/v1/subscriptions?limit=" .. math.random(200) .. "&cursor=" .. ids[math.random(#ids)])
+                end
 
                 """)
             create = try write("create.lua", """
@@ -169,12 +185,24 @@ public struct APIBenchmark: Sendable {
             throw BenchError("wrk failed: \(output)")
         }
         return Run(name: name, requestsPerSecond: rate, p50: Self.latency("50%", output) ?? .nan, p99: Self.latency("99%", output) ?? .nan,
-                   non2xx: Int(Self.value(after: "Non-2xx or 3xx responses:", in: output) ?? 0))
+                   non2xx: Int(Self.value(after: "Non-2xx or 3xx responses:", in: output) ?? 0),
+                   bytesPerAnswer: (Self.bytes(after: "Transfer/sec:", in: output) ?? .nan) / rate)
     }
 
     static func value(after label: String, in text: String) -> Double? {
         guard let line = text.split(separator: "\n").first(where: { $0.contains(label) }) else { return nil }
         return Double(line.split(separator: " ").last.map(String.init) ?? "")
+    }
+
+    /// A size such as `1.53MB` (wrk's binary units) after `label`, in bytes.
+    static func bytes(after label: String, in text: String) -> Double? {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains(label) }),
+              let value = line.split(separator: " ").last else { return nil }
+        let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1_024), ("B", 1)]
+        for (suffix, factor) in units where value.hasSuffix(suffix) {
+            return Double(value.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return nil
     }
 
     /// A latency percentile line of `--latency` (`99%    3.21ms`) in milliseconds.

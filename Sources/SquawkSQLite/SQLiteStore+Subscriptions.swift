@@ -6,38 +6,71 @@ import SquawkStore
 // MARK: - SubscriptionStore
 
 extension SQLiteStore: SubscriptionStore, SecretResealing {
-    /// Inserts the subscription, its first secret and the idempotency record in one transaction.
-    /// The idempotency record is keyed by `(subscription.ownerKeyId, idempotency.key)` and
-    /// points at `subscription.id` (its own `subscriptionId` is not consulted). It is deleted with
-    /// its subscription, so after a delete the same key creates afresh.
+    /// Inserts the subscription, its first secret and the idempotency record (``createOne``), in
+    /// one transaction shared with the creates waiting at the same time (``CreateBatcher``).
     public func create(_ subscription: Subscription, secret: SigningSecret, idempotency: IdempotencyRecord?) async throws -> (Subscription, created: Bool) {
-        defer { readCache.remove([subscription.id]) }
-        return try await write { db in
-            if let idempotency {
-                let previous = try Row.fetchOne(
-                    db, sql: "SELECT request_hash, subscription_id FROM idempotency_keys WHERE owner_key_id = ? AND idempotency_key = ?",
-                    arguments: [subscription.ownerKeyId, idempotency.key])
-                if let previous {
-                    let hash: String = previous[0]
-                    guard hash == idempotency.requestHash else {
-                        throw StoreError(.conflict, "the idempotency key was already used with a different request")
+        try await creates.create(CreateBatcher.Request(subscription: subscription, secret: secret, idempotency: idempotency)) { [self] in
+            await commitCreates($0)
+        }
+    }
+
+    /// One transaction for a batch of creates (``CreateBatcher``), each in a savepoint; the read
+    /// cache forgets every id after the commit.
+    func commitCreates(_ requests: [CreateBatcher.Request]) async -> [CreateBatcher.Outcome] {
+        defer { readCache.remove(requests.map(\.subscription.id)) }
+        do {
+            return try await write { db in
+                try requests.map { request in
+                    var outcome: CreateBatcher.Outcome!
+                    try db.inSavepoint {
+                        do {
+                            outcome = .success(try Self.createOne(db, request, sealer: self.sealer))
+                            return .commit
+                        } catch let error as DatabaseError {
+                            outcome = .failure(StoreError(error))
+                        } catch {
+                            outcome = .failure(error)
+                        }
+                        return .rollback
                     }
-                    guard let existing = try Self.fetchSubscription(db, id: previous[1], owner: subscription.ownerKeyId) else {
-                        throw StoreError(.notFound, "the subscription of this idempotency key no longer exists")
-                    }
-                    return (existing, false)
+                    return outcome
                 }
             }
-            try Self.insert(db, subscription, secret: secret, sealer: self.sealer)
-            if let idempotency {
-                try db.cachedStatement(sql: """
-                    INSERT INTO idempotency_keys (owner_key_id, idempotency_key, request_hash, subscription_id, created_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """).execute(arguments: [subscription.ownerKeyId, idempotency.key, idempotency.requestHash,
-                                             subscription.id, subscription.createdAt.timeIntervalSince1970])
-            }
-            return (subscription, true)
+        } catch {
+            return requests.map { _ in .failure(error) }
         }
+    }
+
+    /// Inserts the subscription, its first secret and the idempotency record. The idempotency
+    /// record is keyed by `(subscription.ownerKeyId, idempotency.key)` and points at
+    /// `subscription.id` (its own `subscriptionId` is not consulted). It is deleted with its
+    /// subscription, so after a delete the same key creates afresh.
+    static func createOne(_ db: Database, _ request: CreateBatcher.Request, sealer: SecretSealer?) throws -> (Subscription, created: Bool) {
+        let subscription = request.subscription
+        if let idempotency = request.idempotency {
+            let previous = try Row.fetchOne(
+                db, sql: "SELECT request_hash, subscription_id FROM idempotency_keys WHERE owner_key_id = ? AND idempotency_key = ?",
+                arguments: [subscription.ownerKeyId, idempotency.key])
+            if let previous {
+                let hash: String = previous[0]
+                guard hash == idempotency.requestHash else {
+                    throw StoreError(.conflict, "the idempotency key was already used with a different request")
+                }
+                guard let existing = try fetchSubscription(db, id: previous[1], owner: subscription.ownerKeyId) else {
+                    throw StoreError(.notFound, "the subscription of this idempotency key no longer exists")
+                }
+                return (existing, false)
+            }
+        }
+        try insert(db, subscription, secret: request.secret, sealer: sealer)
+        if let idempotency = request.idempotency {
+            try db.cachedStatement(sql: """
+                INSERT INTO idempotency_keys (owner_key_id, idempotency_key, request_hash, subscription_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [subscription.ownerKeyId, idempotency.key, idempotency.requestHash,
+                                         subscription.id, subscription.createdAt.timeIntervalSince1970])
+        }
+        return (subscription, true)
     }
 
     public func get(id: String, owner: String) async throws -> Subscription? {

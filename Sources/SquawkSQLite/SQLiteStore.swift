@@ -28,6 +28,8 @@ public final class SQLiteStore: Sendable {
     public let sealer: SecretSealer?
     /// Subscriptions read by id lately (SubscriptionReadCache.swift).
     let readCache = SubscriptionReadCache()
+    /// Creates waiting for the writer, committed together (CreateBatcher.swift).
+    let creates = CreateBatcher()
 
     // MARK: - Process settings
 

@@ -42,4 +42,23 @@ struct IdentifierTests {
         var b = Identifiers.Monotonic(prefix: "dlv", at: at, using: &rng)
         #expect(a.next() != b.next())
     }
+
+    @Test("every random character of make() and every byte of a secret takes every value (80 and 256 random bits, not fewer)")
+    func randomPartsCoverEveryValue() {
+        var rng = SplitMix64(seed: 11)
+        var seen = Array(repeating: Set<Character>(), count: 16)
+        for _ in 0..<3_000 {
+            let id = Identifiers.make(prefix: "sub", at: at, using: &rng)
+            #expect(id.count == 4 + 10 + 16)
+            for (i, c) in id.suffix(16).enumerated() { seen[i].insert(c) }
+        }
+        #expect(seen.allSatisfy { $0.count == 32 }, "\(seen.map(\.count))")
+        var bytes = Array(repeating: Set<UInt8>(), count: 13)
+        for _ in 0..<20_000 {
+            let b = Identifiers.randomBytes(13, using: &rng)
+            #expect(b.count == 13)
+            for (i, v) in b.enumerated() { bytes[i].insert(v) }
+        }
+        #expect(bytes.allSatisfy { $0.count == 256 }, "\(bytes.map(\.count))")
+    }
 }

@@ -17,8 +17,16 @@ public enum Identifiers {
     /// A time-ordered id: `prefix_` + 10 characters of milliseconds since 1970 + 16 random
     /// characters (ULID layout, Crockford base-32, lower case). Sorting ids sorts by creation.
     public static func make(prefix: String, at time: Date, using rng: inout some RandomNumberGenerator) -> String {
-        let randomPart = (0..<16).map { _ in crockford[Int(rng.next(upperBound: UInt8(32)))] }
-        return prefix + "_" + String(decoding: timePart(time) + randomPart, as: UTF8.self).lowercased()
+        var bytes = Array((prefix.lowercased() + "_").utf8)
+        bytes.reserveCapacity(bytes.count + 26)
+        bytes += timePart(time).map { lowerCrockford[crockford.firstIndex(of: $0)!] }
+        // 80 random bits from two 64-bit draws (each draw from the system generator is a system call).
+        let words = (rng.next(), rng.next())
+        for i in 0..<16 {
+            let bits = i < 12 ? words.0 >> (5 * i) : words.1 >> (5 * (i - 12))
+            bytes.append(lowerCrockford[Int(bits & 31)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The 10 Crockford characters of `time`'s milliseconds since 1970.
@@ -72,7 +80,17 @@ public enum Identifiers {
         "sqk_" + String(decoding: (0..<40).map { _ in crockford[Int(rng.next(upperBound: UInt8(32)))] }, as: UTF8.self).lowercased()
     }
 
+    /// `n` random bytes, eight from each 64-bit draw.
     static func randomBytes(_ n: Int, using rng: inout some RandomNumberGenerator) -> [UInt8] {
-        (0..<n).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(n)
+        while bytes.count < n {
+            var word = rng.next()
+            for _ in 0..<min(8, n - bytes.count) {
+                bytes.append(UInt8(truncatingIfNeeded: word))
+                word >>= 8
+            }
+        }
+        return bytes
     }
 }

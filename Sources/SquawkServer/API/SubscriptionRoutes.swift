@@ -277,11 +277,18 @@ extension Request {
             throw APIError(.unsupportedMediaType, "unsupported_media_type",
                            "send the body as JSON with Content-Type: application/json" + (type.map { " (got \($0))" } ?? " (none was sent)"))
         }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
-        } catch {
+        guard let value = Self.readJSON(Array(buffer.readableBytesView)) else {
             throw APIError(.badRequest, "json_invalid", "the body is not valid JSON")
         }
+        return value
+    }
+
+    /// A request body as JSON: UTF-8 (RFC 8259 §8.1), one value, finite numbers; nil otherwise.
+    /// Read directly (``JSONValue/parse(_:)``): `JSONDecoder` trying each case of the enum in turn
+    /// was a sixth of a create's CPU.
+    static func readJSON(_ bytes: [UInt8]) -> JSONValue? {
+        guard String(validating: bytes, as: UTF8.self) != nil, let value = try? JSONValue.parse(bytes), !value.containsNonFiniteNumber else { return nil }
+        return value
     }
 
     func boolQuery(_ name: String) throws -> Bool? {
