@@ -22,6 +22,12 @@ extension PostgresStore: APIKeyStore {
         }
     }
 
+    public func key(id: String) async throws -> APIKeyRecord? {
+        try await read { conn in
+            try await self.rows(conn, "SELECT \(unescaped: Self.keyColumns) FROM api_keys WHERE id = \(id)").first.map(Self.decodeKey)
+        }
+    }
+
     /// Every key, revoked ones included, oldest first.
     public func listKeys() async throws -> [APIKeyRecord] {
         try await read { conn in

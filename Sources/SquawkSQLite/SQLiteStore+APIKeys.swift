@@ -21,6 +21,12 @@ extension SQLiteStore: APIKeyStore {
         }
     }
 
+    public func key(id: String) async throws -> APIKeyRecord? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE id = ?"), arguments: [id]).map(Self.decodeKey)
+        }
+    }
+
     /// Every key, revoked ones included, oldest first.
     public func listKeys() async throws -> [APIKeyRecord] {
         try await read { db in

@@ -25,6 +25,8 @@ public protocol APIKeyStore: Sendable {
     func insertKey(_ key: APIKeyRecord) async throws
     /// The unrevoked key with this hash.
     func key(hash: String) async throws -> APIKeyRecord?
+    /// The key with this id, revoked or not.
+    func key(id: String) async throws -> APIKeyRecord?
     func listKeys() async throws -> [APIKeyRecord]
     /// Marks revoked; false when no such (unrevoked) key.
     func revokeKey(id: String, at: Date) async throws -> Bool

@@ -299,6 +299,8 @@ public enum StoreContract {
         try await store.insertKey(two)
         #expect(try await store.key(hash: one.hash) == one)
         #expect(try await store.key(hash: f.hash("three")) == nil)
+        #expect(try await store.key(id: two.id) == two)
+        #expect(try await store.key(id: f.id(3, prefix: "key")) == nil)
         let listed = try await store.listKeys().filter { [one.id, two.id].contains($0.id) }
         #expect(listed == [one, two])
 
@@ -310,6 +312,7 @@ public enum StoreContract {
         var revoked = one
         revoked.revokedAt = f.at(10)
         #expect(try await store.listKeys().first { $0.id == one.id } == revoked)
+        #expect(try await store.key(id: one.id) == revoked, "found by id, revoked too")
 
         let clash = APIKeyRecord(id: f.id(4, prefix: "key"), name: "clash", prefix: "sqk_x", hash: two.hash, createdAt: f.at(2))
         await expectStoreError(.conflict) { try await store.insertKey(clash) }

@@ -33,7 +33,7 @@ public struct AuthMiddleware: RouterMiddleware {
             if let tenant, tenant != Self.adminOwner {
                 // The admin acting for a tenant (as Stripe-Account does for a platform): every
                 // route then sees and changes that key's subscriptions and deliveries.
-                guard try await keys.listKeys().contains(where: { $0.id == tenant && $0.revokedAt == nil }) else {
+                guard let record = try await keys.key(id: tenant), record.revokedAt == nil else {
                     throw APIError(.notFound, "tenant_not_found", "no active API key with id \(tenant) (Squawk-Tenant)", field: "Squawk-Tenant")
                 }
                 context.owner = tenant
