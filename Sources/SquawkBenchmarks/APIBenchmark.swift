@@ -64,18 +64,7 @@ public struct APIBenchmark: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path)
-        let now = Date()
-        var ids: [String] = []
-        var batch: [(Subscription, SigningSecret)] = []
-        for i in 0..<subscriptions {
-            let id = String(format: "sub_bench%06d", i)
-            ids.append(id)
-            batch.append((Subscription(id: id, ownerKeyId: AuthMiddleware.adminOwner, target: SubscriptionTarget(kind: .callsign, id: "DAL\(i)"),
-                                       events: [.takeoff, .landing], notifyEndpoint: "https://hooks.example.com/\(i)", format: .json,
-                                       description: "bench subscription \(i)", createdAt: now),
-                          SigningSecret(secret: "whsec_\(i)", createdAt: now)))
-        }
-        try await store.createBatch(batch)
+        let ids = try await Self.seed(store, subscriptions: subscriptions, now: Date())
         let deps = APIDependencies(subscriptions: store, keys: store, rules: SubscriptionRules(), adminKeyHash: KeyHash.sha256Hex(Self.adminKey),
                                    deliveries: store)
         let api = APIRouter.make(deps).router
@@ -115,6 +104,19 @@ public struct APIBenchmark: Sendable {
         }
         let runs = bareRuns + apiRuns
         return Result(runs: runs, connections: connections, seconds: seconds)
+    }
+
+    /// `count` callsign subscriptions of the admin key (`sub_bench000000`…), in one transaction;
+    /// their ids in order.
+    static func seed(_ store: SQLiteStore, subscriptions count: Int, now: Date) async throws -> [String] {
+        let batch = (0..<count).map { i in
+            (Subscription(id: String(format: "sub_bench%06d", i), ownerKeyId: AuthMiddleware.adminOwner,
+                          target: SubscriptionTarget(kind: .callsign, id: "DAL\(i)"), events: [.takeoff, .landing],
+                          notifyEndpoint: "https://hooks.example.com/\(i)", format: .json, description: "bench subscription \(i)", createdAt: now),
+             SigningSecret(secret: "whsec_\(i)", createdAt: now))
+        }
+        try await store.createBatch(batch)
+        return batch.map(\.0.id)
     }
 
     /// Runs `body` while the application `make` builds serves on a free loopback port.

@@ -39,15 +39,7 @@ public struct ConsoleBenchmark: Sendable {
         let store = try SQLiteStore(path: directory.appendingPathComponent("console.sqlite").path)
         let now = Date()
         progress("\(subscriptions) subscriptions, \(deliveries) deliveries")
-        var batch: [(Subscription, SigningSecret)] = []
-        for i in 0..<subscriptions {
-            batch.append((Subscription(id: String(format: "sub_bench%06d", i), ownerKeyId: AuthMiddleware.adminOwner,
-                                       target: SubscriptionTarget(kind: .callsign, id: "DAL\(i)"), events: [.takeoff, .landing],
-                                       notifyEndpoint: "https://hooks.example.com/\(i)", format: .json, description: "bench subscription \(i)",
-                                       createdAt: now),
-                          SigningSecret(secret: "whsec_\(i)", createdAt: now)))
-        }
-        try await store.createBatch(batch)
+        _ = try await APIBenchmark.seed(store, subscriptions: subscriptions, now: now)
         let busy = "sub_bench000000"
         for chunk in stride(from: 0, to: deliveries, by: 1_000) {
             let events = (chunk..<min(deliveries, chunk + 1_000)).map { n in

@@ -93,11 +93,4 @@ public final class ConsoleSessions: Sendable {
         var rng = SystemRandomNumberGenerator()
         return (0..<4).map { _ in String(format: "%016llx", rng.next() as UInt64) }.joined()
     }
-
-    /// Compares two tokens in time that does not depend on where they differ.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -121,7 +121,7 @@ public struct WebConsole: Sendable {
         }
         try Self.checkOrigin(request)
         let form = try await ConsoleForm.read(request, context)
-        guard let token = form.value("_csrf"), ConsoleSessions.same(token, s.csrf) else {
+        guard let token = form.value("_csrf"), KeyHash.constantTimeEqual(token, s.csrf) else {
             throw ConsoleRefusal("this form did not come from your console page (its CSRF token is missing or wrong); reload the page and try again")
         }
         return (s, form)

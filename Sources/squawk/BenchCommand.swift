@@ -41,15 +41,11 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             if let store {
                 print(try await PostgresDispatchBenchmark.run(url: url, store: store, instances: instances, events: events, endpoints: endpoints,
-                                                             batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
-                    FileHandle.standardError.write(Data(($0 + "\n").utf8))
-                })
+                                                             batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency, progress: printProgress))
                 return
             }
             print(try await DispatchBenchmark.run(url: url, events: events, endpoints: endpoints, steadyRate: steadyRate,
-                                                  batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency) {
-                FileHandle.standardError.write(Data(($0 + "\n").utf8))
-            })
+                                                  batchSize: batchSize, pipelineDepth: pipelineDepth, concurrency: concurrency, progress: printProgress))
         }
     }
 
@@ -98,7 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let options = DetectionBenchmark.Options(seed: seed, flightsPerServer: flightsPerServer, duration: duration,
                                                      interval: interval, examples: examples)
-            let progress: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let progress = printProgress
             if baseline {
                 var before = options
                 before.differ.offlineGraceSamples = 1
@@ -131,9 +127,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Flights in the snapshot.") var flights = 10_000
         @Option(help: "Snapshots diffed.") var snapshots = 40
         func run() async throws {
-            print(try DiffBenchmark.run(.init(flights: flights, snapshots: snapshots)) {
-                FileHandle.standardError.write(Data(($0 + "\n").utf8))
-            })
+            print(try DiffBenchmark.run(.init(flights: flights, snapshots: snapshots), progress: printProgress))
         }
     }
 
@@ -153,7 +147,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Subscriptions to insert.") var count = 1_000_000
         @Option(help: "Database file (default: a temporary file).") var db: String?
         func run() async throws {
-            print(try await StoreBenchmark(count: count, path: db).run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            print(try await StoreBenchmark(count: count, path: db).run(progress: printProgress))
         }
     }
 
@@ -171,7 +165,7 @@ struct BenchCommand: AsyncParsableCommand {
             bench.connections = connections
             bench.threads = threads
             bench.seconds = seconds
-            print(try await bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            print(try await bench.run(progress: printProgress))
         }
     }
 
@@ -187,7 +181,11 @@ struct BenchCommand: AsyncParsableCommand {
             bench.subscriptions = subscriptions
             bench.deliveries = deliveries
             bench.seconds = seconds
-            print(try await bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            print(try await bench.run(progress: printProgress))
         }
     }
 }
+
+/// Where every benchmark's progress lines go: standard error, so the figures on standard output
+/// stay clean to redirect.
+private let printProgress: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }

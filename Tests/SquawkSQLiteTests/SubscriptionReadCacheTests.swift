@@ -87,12 +87,8 @@ struct SubscriptionReadCacheTests {
 
     @Test("a change committed through another connection to the same file is seen once the data version is next checked")
     func otherProcess() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("squawk-cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("s.sqlite").path
-        let serving = try SQLiteStore(path: path)
-        let other = try SQLiteStore(path: path)
+        let serving = try SQLiteStore.temporary()
+        let other = try SQLiteStore(path: try #require(serving.path))
         _ = try await serving.create(Self.subscription(1), secret: SigningSecret(secret: "whsec_x", createdAt: Self.t0), idempotency: nil)
         #expect(try await serving.get(id: "sub_cache1", owner: "key_a")?.status == .active)
         try await other.setStatus(id: "sub_cache1", status: .disabled, reason: "from the CLI", at: Self.t0)

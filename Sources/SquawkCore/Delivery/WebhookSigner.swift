@@ -76,16 +76,8 @@ public enum WebhookSigner {
         for s in secrets {
             guard let k = try? key(s) else { continue }
             let expected = signature(id: id, timestamp: timestamp, body: body, key: k)
-            if given.contains(where: { constantTimeEqual($0, expected) }) { return true }
+            if given.contains(where: { KeyHash.constantTimeEqual($0, expected) }) { return true }
         }
         return false
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var d: UInt8 = 0
-        for i in x.indices { d |= x[i] ^ y[i] }
-        return d == 0
     }
 }

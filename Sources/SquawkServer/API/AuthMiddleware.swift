@@ -28,7 +28,7 @@ public struct AuthMiddleware: RouterMiddleware {
         let hash = KeyHash.sha256Hex(key)
         var context = context
         let tenant = request.headers[.squawkTenant]
-        if let admin = adminKeyHash, Self.constantTimeEqual(hash, admin) {
+        if let admin = adminKeyHash, KeyHash.constantTimeEqual(hash, admin) {
             context.owner = Self.adminOwner
             if let tenant, tenant != Self.adminOwner {
                 // The admin acting for a tenant (as Stripe-Account does for a platform): every
@@ -63,14 +63,6 @@ public struct AuthMiddleware: RouterMiddleware {
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
     }
 }
 

@@ -40,7 +40,7 @@ public struct PrometheusMetrics: Sendable {
                 guard header.lowercased().hasPrefix("bearer ") else { return nil }
                 return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             }
-            guard let key, let admin = adminKeyHash, AuthMiddleware.constantTimeEqual(KeyHash.sha256Hex(key), admin) else {
+            guard let key, let admin = adminKeyHash, KeyHash.constantTimeEqual(KeyHash.sha256Hex(key), admin) else {
                 throw APIError(.unauthorized, "unauthorized", "/metrics needs the admin key (or scrape the metrics.listen address)")
             }
             return metrics.response()
